@@ -80,9 +80,6 @@ func assignTarget(lex *lexer.PeekingLexer) ([]*Name, error) {
 		return names, nil
 	}
 	var nm Name
-	if t := lex.Peek(); t.Type == tIdent && reservedWords[t.Value] {
-		return nil, nil
-	}
 	if nm.Parse(lex) != nil || !isEq() {
 		lex.LoadCheckpoint(cp)
 		return nil, nil
@@ -129,7 +126,8 @@ func (k *SortKey) format(p *printer) {
 var optionWords = map[string]bool{
 	"kind": true, "withsource": true, "with_source": true, "isfuzzy": true, "bagexpansion": true,
 	"with_itemindex": true, "flags": true, "decodepercent": true, "with_match_id": true,
-	"partitioning": true, "datascope": true, "pairs": true, "format": true,
+	"partitioning": true, "datascope": true, "pairs": true, "format": true, "output": true,
+	"pathformat": true, "dataformat": true, "cycles": true,
 }
 
 // Option is `name=value` before an operator's arguments: kind=inner,

@@ -267,6 +267,11 @@ var datetimeLayouts = []string{
 	"2006-01-02T15:04:05.9999999-0700",   // offset without colon
 	"2006-01-02 15:04:05.9999999 -07:00", // offset after a space
 	"20060102",
+	"2006-1-2 15:04:05.9999999",
+	"2006-1-2 15:04",
+	"2006-1-2",
+	"01-02-2006",
+	"01-02-2006 15:04:05",
 }
 
 // parseDatetime accepts the datetime formats Kusto documents: ISO 8601 (with T or a
@@ -274,6 +279,9 @@ var datetimeLayouts = []string{
 // and a few common variants. A time without a zone is UTC.
 func parseDatetime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
+	if strings.Contains(s, " - ") {
+		s = strings.ReplaceAll(s, " - ", "-") // datetime(2017 - 08 - 01)
+	}
 	for _, layout := range datetimeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			// Named zones other than UTC/GMT parse with a zero offset in Go; keep UTC.

@@ -68,7 +68,8 @@ type ExtendOp struct {
 // CountOp returns the number of input rows as a single Count column.
 type CountOp struct {
 	Span
-	Keyword bool `parser:"@'count'"`
+	Keyword bool  `parser:"@'count'"`
+	As      *Name `parser:"( 'as' @@ )?"`
 }
 
 // TakeOp returns up to N rows. `limit` is an old spelling.
@@ -150,9 +151,9 @@ type InvokeOp struct {
 // EvaluateOp runs a plugin: `evaluate bag_unpack(Col)`.
 type EvaluateOp struct {
 	Span
-	Options []*Option     `parser:"'evaluate' @@*"`
-	Call    Expr          `parser:"@@"`
-	Schema  []*ColumnDecl `parser:"( ':' '(' @@ ( ',' @@ )* ','? ')' )?"`
+	Options []*Option `parser:"'evaluate' @@*"`
+	Call    Expr      `parser:"@@"`
+	Schema  *Schema   `parser:"( ':' @@ )?"`
 }
 
 func (o *WhereOp) format(p *printer) { p.s("where "); p.node(o.Pred) }
@@ -188,7 +189,10 @@ func (o *ProjectByNamesOp) format(p *printer) {
 	list(p, ", ", o.Columns)
 }
 func (o *ExtendOp) format(p *printer) { p.s("extend "); list(p, ", ", o.Columns) }
-func (o *CountOp) format(p *printer)  { p.s("count") }
+func (o *CountOp) format(p *printer) {
+	p.s("count")
+	p.opt(" as ", o.As)
+}
 func (o *TakeOp) format(p *printer) {
 	p.s("take ")
 	options(p, o.Options)
@@ -252,9 +256,5 @@ func (o *EvaluateOp) format(p *printer) {
 	p.s("evaluate ")
 	options(p, o.Options)
 	p.node(o.Call)
-	if len(o.Schema) > 0 {
-		p.s(" : (")
-		list(p, ", ", o.Schema)
-		p.s(")")
-	}
+	p.opt(" : ", o.Schema)
 }

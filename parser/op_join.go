@@ -25,8 +25,9 @@ type UnionOp struct {
 	Tables  []*TableItem `parser:"@@ ( ',' @@ )*"`
 }
 
-// TableItem is a table reference in union, find or search: a name pattern or an
-// expression (a subquery in parentheses, a function call, database("d").T).
+// TableItem is a name pattern or an expression: a table in union, find or search
+// (T*, a subquery in parentheses, a function call, database("d").T), or a column
+// in find's project list (Name, pack_all()).
 type TableItem struct {
 	Span
 	Pattern *NamePattern `parser:"  @@"`

@@ -108,7 +108,8 @@ type ScanOp struct {
 type ScanStep struct {
 	Span
 	Name     *Name      `parser:"'step' @@"`
-	Optional bool       `parser:"@'optional'? ':'"`
+	Optional bool       `parser:"@'optional'?"`
+	Options  []*Option  `parser:"@@* ':'"`
 	Cond     Expr       `parser:"@@"`
 	Assign   []*Setting `parser:"( '=>' ( @@ ( ',' @@ )* )? )? ';'"`
 }
@@ -209,6 +210,10 @@ func (s *ScanStep) format(p *printer) {
 	p.node(s.Name)
 	if s.Optional {
 		p.s(" optional")
+	}
+	for _, o := range s.Options {
+		p.s(" ")
+		p.node(o)
 	}
 	p.s(": ")
 	p.node(s.Cond)

@@ -28,7 +28,7 @@ type PrintOp struct {
 // engine refuses sources that an allow-list does not permit.
 type ExternalDataOp struct {
 	Span
-	Columns []*ColumnDecl `parser:"'externaldata' '(' @@ ( ',' @@ )* ','? ')'"`
+	Columns []*ColumnDecl `parser:"( 'externaldata' | 'external_data' ) '(' @@ ( ',' @@ )* ','? ')'"`
 	URIs    []Expr        `parser:"'[' ( @@ ( ',' @@ )* ','? )? ']'"`
 	With    []*Setting    `parser:"( 'with' '(' ( @@ ( ',' @@ )* ','? )? ')' )?"`
 }
@@ -44,11 +44,11 @@ type SearchOp struct {
 // FindOp finds rows across tables: `find in (T1, T2) where x project a, b`.
 type FindOp struct {
 	Span
-	Options      []*Option      `parser:"'find' @@*"`
-	In           []*TableItem   `parser:"( 'in' '(' @@ ( ',' @@ )* ')' )?"`
-	Pred         Expr           `parser:"'where' @@"`
-	ProjectSmart bool           `parser:"( @'project-smart'"`
-	Project      []*NamePattern `parser:"| 'project' @@ ( ',' @@ )* )?"`
+	Options      []*Option    `parser:"'find' @@*"`
+	In           []*TableItem `parser:"( 'in' '(' @@ ( ',' @@ )* ')' )?"`
+	Pred         Expr         `parser:"'where'? @@"`
+	ProjectSmart bool         `parser:"( @'project-smart'"`
+	Project      []*TableItem `parser:"| 'project' @@ ( ',' @@ )* )?"`
 }
 
 func (*DatatableOp) sourceNode()    {}
@@ -128,4 +128,44 @@ func (o *FindOp) format(p *printer) {
 		p.s(" project ")
 		list(p, ", ", o.Project)
 	}
+}
+
+// InlineExternalTableOp defines an external table inline, with its partitioning,
+// path format, data format and storage URIs. The engine refuses to read it unless
+// an allow-list permits the source.
+type InlineExternalTableOp struct {
+	Span
+	Columns    []*ColumnDecl `parser:"'inline_external_table' '(' @@ ( ',' @@ )* ','? ')'"`
+	Kind       string        `parser:"( 'kind' '=' @Ident )?"`
+	Partitions []*Param      `parser:"( 'partition' 'by' '(' @@ ( ',' @@ )* ')' )?"`
+	PathFormat []Expr        `parser:"( 'pathformat' '=' '(' @@* ')' )?"`
+	DataFormat string        `parser:"( 'dataformat' '=' @Ident )?"`
+	URIs       []Expr        `parser:"'(' @@ ( ',' @@ )* ','? ')'"`
+}
+
+func (*InlineExternalTableOp) sourceNode() {}
+
+func (o *InlineExternalTableOp) format(p *printer) {
+	p.s("inline_external_table(")
+	list(p, ", ", o.Columns)
+	p.s(")")
+	if o.Kind != "" {
+		p.s(" kind=", o.Kind)
+	}
+	if len(o.Partitions) > 0 {
+		p.s(" partition by (")
+		list(p, ", ", o.Partitions)
+		p.s(")")
+	}
+	if len(o.PathFormat) > 0 {
+		p.s(" pathformat=(")
+		list(p, " ", o.PathFormat)
+		p.s(")")
+	}
+	if o.DataFormat != "" {
+		p.s(" dataformat=", o.DataFormat)
+	}
+	p.s(" (")
+	list(p, ", ", o.URIs)
+	p.s(")")
 }

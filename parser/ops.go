@@ -53,6 +53,7 @@ var sources = []Source{
 	&EvaluateOp{},
 	&ExternalDataOp{},
 	&FindOp{},
+	&InlineExternalTableOp{},
 	&MacroExpandOp{},
 	&PrintOp{},
 	&RangeOp{},

@@ -51,6 +51,34 @@ type ColumnDecl struct {
 	Type *Name `parser:"@@"`
 }
 
+// Schema is a parenthesised column list that may include '*' for "the input's
+// other columns", as in evaluate bag_unpack(d) : (*, Name:string).
+type Schema struct {
+	Span
+	Items []*SchemaItem `parser:"'(' ( @@ ( ',' @@ )* ','? )? ')'"`
+}
+
+// SchemaItem is a column declaration or '*'.
+type SchemaItem struct {
+	Span
+	Star   bool        `parser:"  @'*'"`
+	Column *ColumnDecl `parser:"| @@"`
+}
+
+func (s *Schema) format(p *printer) {
+	p.s("(")
+	list(p, ", ", s.Items)
+	p.s(")")
+}
+
+func (s *SchemaItem) format(p *printer) {
+	if s.Star {
+		p.s("*")
+		return
+	}
+	p.node(s.Column)
+}
+
 // SetStmt sets a request option: `set notruncation;`, `set query_now = datetime(...)`.
 type SetStmt struct {
 	Span
@@ -67,9 +95,10 @@ type DeclareStmt struct {
 // PatternStmt declares a pattern: `declare pattern p;` or with a definition.
 type PatternStmt struct {
 	Span
-	Name   *Name          `parser:"'declare' 'pattern' @@"`
-	Params []*Param       `parser:"( '=' '(' ( @@ ( ',' @@ )* )? ')'"`
-	Rules  []*PatternRule `parser:"  '{' ( @@ ';'* )* '}' )?"`
+	Name       *Name          `parser:"'declare' 'pattern' @@"`
+	Params     []*Param       `parser:"( '=' '(' ( @@ ( ',' @@ )* )? ')'"`
+	PathParams []*Param       `parser:"  ( '[' @@ ( ',' @@ )* ']' )?"`
+	Rules      []*PatternRule `parser:"  '{' ( @@ ';'* )* '}' )?"`
 }
 
 // PatternRule is one `(args) { body }` entry of a pattern declaration.
@@ -193,7 +222,13 @@ func (s *PatternStmt) format(p *printer) {
 	if s.Params != nil || s.Rules != nil {
 		p.s(" = (")
 		list(p, ", ", s.Params)
-		p.s(") { ")
+		p.s(")")
+		if len(s.PathParams) > 0 {
+			p.s("[")
+			list(p, ", ", s.PathParams)
+			p.s("]")
+		}
+		p.s(" { ")
 		for _, r := range s.Rules {
 			p.node(r)
 			p.s("; ")

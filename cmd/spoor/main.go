@@ -1,0 +1,93 @@
+// Command spoor is the Spoor binary. Each subcommand wires packages together; the work
+// itself lives in the packages.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// command is one subcommand. run gets the arguments after the subcommand's name and
+// returns the exit status: 0 for success, 1 for failure, 2 for a usage error.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = []command{
+	{"check", "parse query files and corpora and report what fails", runCheck},
+	{"demo", "generate a demo store and open the REPL (not built yet)", runDemo},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		return help(args[1:], stdout, stderr)
+	}
+	if c := lookup(name); c != nil {
+		return c.run(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "spoor: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// help prints the overview, or with a command name that command's flags, to stdout.
+func help(args []string, stdout, stderr io.Writer) int {
+	switch len(args) {
+	case 0:
+		usage(stdout)
+		return 0
+	case 1:
+		if c := lookup(args[0]); c != nil {
+			// Every command prints its usage for -h and returns 0.
+			return c.run([]string{"-h"}, stdout, stdout)
+		}
+		fmt.Fprintf(stderr, "spoor help: unknown command %q\n\n", args[0])
+	}
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "Spoor is a KQL threat-hunting engine.\n\nUsage:\n\n  spoor <command> [arguments]\n\nCommands:\n\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nRun 'spoor help <command>' for a command's flags.\n")
+}
+
+// runDemo stands in for the demo until the store, the generator and the REPL exist; it
+// says so rather than pretending, and fails so that scripts notice.
+func runDemo(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stderr, "usage: spoor demo\n\nGenerates a demo store of synthetic telemetry if there is none, then opens the REPL.\nNot built yet.\n")
+		return 0
+	}
+	fmt.Fprint(stderr, `spoor demo: the demo (a generated sample store and the REPL) is not built yet.
+What works today is the syntax check, for example:
+
+  spoor check query.kql
+`)
+	return 1
+}
