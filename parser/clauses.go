@@ -275,7 +275,12 @@ func (n *NamePattern) Parse(lex *lexer.PeekingLexer) error {
 		lex.LoadCheckpoint(cp)
 		return participle.NextMatch
 	}
-	if after := lex.Peek(); after.Type == tOp && (after.Value == "(" || after.Value == "." || after.Value == "[") && after.Pos.Offset == end {
+	// A pattern ends at a delimiter; anything else (x*2, f(...), a.b) makes the
+	// text an expression instead.
+	switch after := lex.Peek(); {
+	case after.EOF(), after.Type == tIdent:
+	case after.Type == tOp && strings.Contains(",|);}]", after.Value) && len(after.Value) == 1:
+	default:
 		lex.LoadCheckpoint(cp)
 		return participle.NextMatch
 	}

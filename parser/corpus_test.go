@@ -3,6 +3,7 @@ package parser
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,11 +15,24 @@ type corpusQuery struct {
 	Query string `json:"query"`
 }
 
+// corpusPath is where the shared hunting corpus sits beside a checkout.
+func corpusPath(name string) string { return filepath.Join("..", "..", "shared", "corpus", name) }
+
 func loadCorpus(t testing.TB, name string) []corpusQuery {
-	path := filepath.Join("..", "..", "shared", "corpus", name)
+	if _, err := os.Stat(corpusPath(name)); err != nil {
+		t.Skipf("corpus not available: %v", err)
+	}
+	qs, err := readCorpus(corpusPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qs
+}
+
+func readCorpus(path string) ([]corpusQuery, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("corpus not available: %v", err)
+		return nil, err
 	}
 	defer f.Close()
 	var out []corpusQuery
@@ -27,11 +41,11 @@ func loadCorpus(t testing.TB, name string) []corpusQuery {
 	for sc.Scan() {
 		var q corpusQuery
 		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatalf("%s: %v", path, err)
+			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 		out = append(out, q)
 	}
-	return out
+	return out, sc.Err()
 }
 
 // TestCorpusRoundTrip checks that every corpus query that parses prints back to

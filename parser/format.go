@@ -62,6 +62,12 @@ func identOK(s string) bool {
 	if s == "" || reservedWords[s] || s == "true" || s == "false" {
 		return false
 	}
+	if s[0] >= '0' && s[0] <= '9' {
+		// Digits then letters lex as a name (2022Report), unless they form a
+		// number or timespan (1d, 0x1F, 1e5).
+		toks, err := tokenize(s)
+		return err == nil && len(toks) == 2 && toks[0].Type == tIdent && toks[0].Value == s
+	}
 	for i, r := range s {
 		if i == 0 {
 			if !isIdentStart(r) || (r == '$' && s != "$left" && s != "$right") {
