@@ -95,8 +95,15 @@ func explain(err error, src string, toks []lexer.Token) error {
 	}
 	if prev != nil && prev.Type == tOp && prev.Value == "|" {
 		if tok.Type == tIdent && !isOperatorName(tok.Value) {
-			m := fmt.Sprintf("unknown operator '%s'", tok.Value)
-			if s := suggest(tok.Value, operatorNames); s != "" {
+			word := tok.Value
+			// A misspelled dashed name lexes as words and dashes: mv-expnd.
+			for j := idx + 1; j+1 < len(toks) && toks[j].Value == "-" && toks[j+1].Type == tIdent &&
+				toks[j].Pos.Offset == toks[j-1].Pos.Offset+len(toks[j-1].Value) &&
+				toks[j+1].Pos.Offset == toks[j].Pos.Offset+1; j += 2 {
+				word += "-" + toks[j+1].Value
+			}
+			m := fmt.Sprintf("unknown operator '%s'", word)
+			if s := suggest(word, operatorNames); s != "" {
 				m += fmt.Sprintf("; did you mean '%s'?", s)
 			}
 			return mk(m)
@@ -106,8 +113,17 @@ func explain(err error, src string, toks []lexer.Token) error {
 		if want, ok := expectations[prev.Value]; ok && (prev.Type == tIdent || prev.Type == tOp) {
 			return mk(fmt.Sprintf("expected %s after '%s'%s", want, prev.Value, butGot(tok)))
 		}
+		// After an operator's options (join kind=inner), say what the operator needs.
+		if kw := optionsOnlySince(toks, idx); kw != "" {
+			if want, ok := expectations[kw]; ok {
+				return mk(fmt.Sprintf("expected %s after '%s' and its options%s", want, kw, butGot(tok)))
+			}
+		}
 	}
 	m := "unexpected " + describeToken(tok)
+	if tok.EOF() {
+		m = "unexpected end of the query"
+	}
 	if op := enclosingOperator(toks, idx); op != "" {
 		m += " in '" + op + "'"
 	}
@@ -134,6 +150,26 @@ func isOperatorName(s string) bool {
 		}
 	}
 	return false
+}
+
+// optionsOnlySince returns the operator keyword before idx when only options
+// (name=value, hint.name=value) stand between it and idx.
+func optionsOnlySince(toks []lexer.Token, idx int) string {
+	i := idx - 1
+	for i >= 2 && toks[i-1].Value == "=" && toks[i-1].Type == tOp {
+		i -= 2 // value and '='
+		for i >= 2 && toks[i-1].Value == "." && toks[i-1].Type == tOp {
+			i -= 2 // dotted option name
+		}
+		if toks[i].Type != tIdent {
+			return ""
+		}
+		i-- // the option name
+		if i >= 0 && toks[i].Type == tIdent && i > 0 && toks[i-1].Value == "|" {
+			return toks[i].Value
+		}
+	}
+	return ""
 }
 
 // enclosingOperator finds the keyword of the operator the token at idx belongs to.
@@ -167,10 +203,13 @@ func simpleExpectation(msg string) string {
 		return ""
 	}
 	exp := strings.TrimSuffix(msg[i+len("(expected "):], ")")
-	if len(exp) > 40 || strings.ContainsAny(exp, "<@{[") {
-		return ""
+	// A sequence that starts with a keyword: name the keyword.
+	if strings.HasPrefix(exp, `"`) {
+		if j := strings.Index(exp[1:], `"`); j >= 0 {
+			return "'" + exp[1:j+1] + "'"
+		}
 	}
-	return strings.ReplaceAll(exp, `"`, "'")
+	return ""
 }
 
 // suggest returns the candidate closest to word by edit distance, if close enough.

@@ -477,7 +477,7 @@ func (s *scanner) punct(start lexer.Position) error {
 		}
 	case ')', ']', '}':
 		s.depth--
-	case '|', ',', ';', '=', '<', '>', '+', '-', '*', '/', '%', '.', ':', '!', '~', '?', '@', '#', '&', '^', '$':
+	case '|', ',', ';', '=', '<', '>', '+', '-', '*', '/', '%', '.', ':', '!', '~':
 	default:
 		return s.errorf(start, "unexpected character %q", r)
 	}

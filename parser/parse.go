@@ -37,5 +37,9 @@ func Parse(text string) (*Query, error) {
 	if err != nil {
 		return nil, explain(err, text, toks)
 	}
+	if len(q.Statements) == 0 {
+		end := toks[len(toks)-1].Pos
+		return nil, &Error{Offset: end.Offset, Line: end.Line, Column: end.Column, Msg: "expected a query, but the text is empty or only comments", Source: text}
+	}
 	return q, nil
 }
