@@ -22,7 +22,7 @@ import (
 var layers = [][]string{
 	{"types"},
 	{"schema", "vector"},
-	{"parser", "functions", "samples"},
+	{"parser", "functions", "samples", "storage/codec", "storage/ingest"},
 	{"planner", "storage"},
 	{"executor"},
 	{"engine"},

@@ -1,0 +1,118 @@
+// Package vector holds column batches: a few thousand rows of typed columns with
+// null bitmaps, the unit that storage hands to the executor.
+package vector
+
+import "github.com/spoorhq/spoor/types"
+
+// BatchSize is the number of rows a batch holds at most.
+const BatchSize = 4096
+
+// Vector is one column of a batch. The payload slice that is used depends on
+// Type: Ints for bool (0/1), int, long, datetime and timespan; Reals for real;
+// Strs for string, guid and decimal; Dyn for dynamic. Nulls is a bitmap with a
+// set bit for each null row, or nil when no row is null. A string is never null.
+type Vector struct {
+	Type  types.Type
+	Len   int
+	Nulls []uint64
+	Ints  []int64
+	Reals []float64
+	Strs  []string
+	Dyn   []any
+}
+
+// New returns an empty vector of type t with room for capacity rows.
+func New(t types.Type, capacity int) *Vector {
+	v := &Vector{Type: t}
+	switch Storage(t) {
+	case StoreInts:
+		v.Ints = make([]int64, 0, capacity)
+	case StoreReals:
+		v.Reals = make([]float64, 0, capacity)
+	case StoreStrs:
+		v.Strs = make([]string, 0, capacity)
+	case StoreDyn:
+		v.Dyn = make([]any, 0, capacity)
+	}
+	return v
+}
+
+// StorageKind says which payload slice a type's values live in.
+type StorageKind uint8
+
+// Payload slices.
+const (
+	StoreInts StorageKind = iota
+	StoreReals
+	StoreStrs
+	StoreDyn
+)
+
+// Storage returns the payload slice used by type t.
+func Storage(t types.Type) StorageKind {
+	switch t {
+	case types.Real:
+		return StoreReals
+	case types.String, types.Guid, types.Decimal:
+		return StoreStrs
+	case types.Dynamic:
+		return StoreDyn
+	}
+	return StoreInts
+}
+
+// IsNull reports whether row i is null.
+func (v *Vector) IsNull(i int) bool {
+	return v.Nulls != nil && v.Nulls[i>>6]&(1<<(uint(i)&63)) != 0
+}
+
+// SetNull marks row i as null, growing the bitmap as needed.
+func (v *Vector) SetNull(i int) {
+	for len(v.Nulls) <= i>>6 {
+		v.Nulls = append(v.Nulls, 0)
+	}
+	v.Nulls[i>>6] |= 1 << (uint(i) & 63)
+}
+
+// Append adds a value, which must be of the vector's type or a null.
+func (v *Vector) Append(x types.Value) {
+	i := v.Len
+	v.Len++
+	null := x.Null && v.Type != types.String
+	switch Storage(v.Type) {
+	case StoreInts:
+		v.Ints = append(v.Ints, x.I)
+	case StoreReals:
+		v.Reals = append(v.Reals, x.F)
+	case StoreStrs:
+		v.Strs = append(v.Strs, x.S)
+	case StoreDyn:
+		v.Dyn = append(v.Dyn, x.D)
+	}
+	if null {
+		v.SetNull(i)
+	}
+}
+
+// Value returns row i as a Value.
+func (v *Vector) Value(i int) types.Value {
+	if v.IsNull(i) {
+		return types.NullOf(v.Type)
+	}
+	switch Storage(v.Type) {
+	case StoreInts:
+		return types.Value{Type: v.Type, I: v.Ints[i]}
+	case StoreReals:
+		return types.Value{Type: v.Type, F: v.Reals[i]}
+	case StoreStrs:
+		return types.Value{Type: v.Type, S: v.Strs[i]}
+	default:
+		return types.Value{Type: v.Type, D: v.Dyn[i]}
+	}
+}
+
+// Batch is a set of equally long columns.
+type Batch struct {
+	Cols []*Vector
+	Len  int
+}
