@@ -167,3 +167,19 @@ type Operator interface {
 	Node
 	opNode()
 }
+
+// EntityGroupExpr is `entity_group [e1, e2, ...]`, the entities macro-expand runs over.
+type EntityGroupExpr struct {
+	Span
+	Items []Expr
+}
+
+// TypeofExpr is `typeof(type)` or a schema `typeof(*, Col:type, ...)` as plugins
+// take for their output.
+type TypeofExpr struct {
+	Span
+	Items []*SchemaItem `parser:"'typeof' '(' @@ ( ',' @@ )* ')'"`
+}
+
+func (*EntityGroupExpr) exprNode() {}
+func (*TypeofExpr) exprNode()      {}

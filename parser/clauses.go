@@ -127,7 +127,7 @@ var optionWords = map[string]bool{
 	"kind": true, "withsource": true, "with_source": true, "isfuzzy": true, "bagexpansion": true,
 	"with_itemindex": true, "flags": true, "decodepercent": true, "with_match_id": true,
 	"partitioning": true, "datascope": true, "pairs": true, "format": true, "output": true,
-	"pathformat": true, "dataformat": true, "cycles": true,
+	"pathformat": true, "decodeblocks": true, "hint": false, "dataformat": true, "cycles": true,
 }
 
 // Option is `name=value` before an operator's arguments: kind=inner,

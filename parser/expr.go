@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strings"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -374,6 +376,10 @@ func (p *exprParser) postfix(x Expr) (Expr, error) {
 				// x.[0] and x.['key'] mean x[0] and x['key'].
 				continue
 			}
+			if pat, ok := p.memberPattern(); ok {
+				x = &MemberExpr{Span: Span{x.Start(), p.lex.Peek().Pos}, X: x, Name: pat}
+				continue
+			}
 			n, err := p.name()
 			if err != nil {
 				return nil, err
@@ -407,6 +413,43 @@ func (p *exprParser) postfix(x Expr) (Expr, error) {
 			return x, nil
 		}
 	}
+}
+
+// peekIs reports whether the token ahead (0 = next) has the given type and value.
+func (p *exprParser) peekIs(ahead int, typ lexer.TokenType, value string) bool {
+	cp := p.lex.MakeCheckpoint()
+	defer p.lex.LoadCheckpoint(cp)
+	for i := 0; i < ahead; i++ {
+		p.lex.Next()
+	}
+	t := p.lex.Peek()
+	return t.Type == typ && t.Value == value
+}
+
+// memberPattern consumes a trailing-wildcard member name after '.': `*` or
+// `Device*` written without spaces and followed by a delimiter, as in
+// database("d").Device*. It consumes nothing otherwise.
+func (p *exprParser) memberPattern() (string, bool) {
+	cp := p.lex.MakeCheckpoint()
+	t := p.lex.Peek()
+	name := ""
+	end := t.Pos.Offset
+	if t.Type == tIdent {
+		p.lex.Next()
+		name, end = t.Value, t.Pos.Offset+len(t.Value)
+	}
+	star := p.lex.Peek()
+	if star.Type != tOp || star.Value != "*" || star.Pos.Offset != end {
+		p.lex.LoadCheckpoint(cp)
+		return "", false
+	}
+	p.lex.Next()
+	switch after := p.lex.Peek(); {
+	case after.EOF(), after.Type == tOp && len(after.Value) == 1 && strings.Contains(",|);", after.Value):
+		return name + "*", true
+	}
+	p.lex.LoadCheckpoint(cp)
+	return "", false
 }
 
 // name parses an identifier or a bracketed ['name'] without consuming anything
@@ -476,6 +519,21 @@ func (p *exprParser) primary() (Expr, error) {
 		}
 		if t.Value == "true" || t.Value == "false" {
 			break
+		}
+		if p.peekIs(1, tOp, "(") && t.Value == "typeof" {
+			return typeofParser.ParseFromLexer(p.lex, participle.AllowTrailing(true))
+		}
+		if p.peekIs(1, tOp, "[") && t.Value == "entity_group" {
+			p.lex.Next()
+			open := p.lex.Next()
+			items, err := p.items("]")
+			if err != nil {
+				return nil, err
+			}
+			if err := p.closing("]", open); err != nil {
+				return nil, err
+			}
+			return &EntityGroupExpr{Span: Span{t.Pos, p.lex.Peek().Pos}, Items: items}, nil
 		}
 		if reservedWords[t.Value] {
 			return nil, nil

@@ -70,7 +70,7 @@ func identOK(s string) bool {
 	}
 	for i, r := range s {
 		if i == 0 {
-			if !isIdentStart(r) || (r == '$' && s != "$left" && s != "$right") {
+			if !isIdentStart(r) || (r == '$' && len(s) == 1) {
 				return false
 			}
 			continue
@@ -83,6 +83,13 @@ func identOK(s string) bool {
 		return false
 	}
 	return !dashedWords[s]
+}
+
+// isMemberPattern reports whether a member name is a trailing wildcard such as
+// Device* or *, as in union database("d").Device*.
+func isMemberPattern(s string) bool {
+	base, ok := strings.CutSuffix(s, "*")
+	return ok && (base == "" || identOK(base))
 }
 
 func formatName(s string) string {
@@ -153,7 +160,7 @@ func (a *NamedArg) format(p *printer) {
 
 func (m *MemberExpr) format(p *printer) {
 	p.node(m.X)
-	if identOK(m.Name) {
+	if identOK(m.Name) || isMemberPattern(m.Name) {
 		p.s(".", m.Name)
 	} else {
 		p.s("[", quoteString(m.Name), "]")
@@ -277,6 +284,18 @@ func FormatTimespan(ticks int64) string {
 		return "0s"
 	}
 	return strconv.FormatInt(ticks, 10) + "tick"
+}
+
+func (e *EntityGroupExpr) format(p *printer) {
+	p.s("entity_group [")
+	list(p, ", ", e.Items)
+	p.s("]")
+}
+
+func (e *TypeofExpr) format(p *printer) {
+	p.s("typeof(")
+	list(p, ", ", e.Items)
+	p.s(")")
 }
 
 func (d *DynamicLit) format(p *printer) {

@@ -74,7 +74,7 @@ var dashedWords = map[string]bool{
 	"top-nested": true, "top-hitters": true, "parse-where": true, "parse-kv": true,
 	"sample-distinct": true, "macro-expand": true, "make-graph": true, "graph-match": true,
 	"graph-to-table": true, "graph-shortest-paths": true, "graph-mark-components": true,
-	"partition-by": false,
+	"granny-asc": true, "granny-desc": true,
 }
 
 // negatable word operators: "!" directly before one of these forms one operator token.

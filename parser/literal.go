@@ -241,37 +241,33 @@ func TicksToTime(ticks int64) time.Time {
 	return time.Unix(sec, rem*100).UTC()
 }
 
-var datetimeLayouts = []string{
-	"2006-01-02T15:04:05.9999999Z07:00",
-	"2006-01-02 15:04:05.9999999Z07:00",
-	"2006-01-02T15:04:05.9999999",
-	"2006-01-02 15:04:05.9999999",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04",
-	"2006-01-02T15",
-	"2006-01-02",
-	"2006-01",
-	time.RFC1123,                         // Mon, 02 Jan 2006 15:04:05 MST
-	time.RFC1123Z,                        // Mon, 02 Jan 2006 15:04:05 -0700
-	"Mon, 2 Jan 2006 15:04:05 MST",       // RFC 822 with four-digit year
-	"Mon, 2 Jan 06 15:04:05 MST",         // RFC 822
-	"2 Jan 06 15:04:05 MST",              // RFC 822 without the day name
-	"Monday, 02-Jan-06 15:04:05 MST",     // RFC 850
-	"Monday, 02-Jan-2006 15:04:05 MST",   // RFC 850 with four-digit year
-	"Mon Jan _2 15:04:05 2006",           // ANSI C
-	"1/2/2006 15:04:05",                  // US short
-	"1/2/2006 3:04:05 PM",                // US with meridiem
-	"1/2/2006 15:04",                     // US short without seconds
-	"1/2/2006",                           // US date
-	"2006-01-02T15:04:05.9999999-0700",   // offset without colon
-	"2006-01-02 15:04:05.9999999 -07:00", // offset after a space
-	"20060102",
-	"2006-1-2 15:04:05.9999999",
-	"2006-1-2 15:04",
-	"2006-1-2",
-	"01-02-2006",
-	"01-02-2006 15:04:05",
+// datetimeLayouts are the datetime formats Kusto documents, built from their parts:
+// ISO 8601 (T or space, optional fraction, Z or an offset), RFC 822 and RFC 850
+// (with or without the day name, seconds and zone), and a few common variants.
+var datetimeLayouts = buildDatetimeLayouts()
+
+func buildDatetimeLayouts() []string {
+	out := []string{
+		"2006-01-02T15:04:05.9999999Z07:00", "2006-01-02 15:04:05.9999999Z07:00",
+		"2006-01-02T15:04:05.9999999-0700", "2006-01-02 15:04:05.9999999 -07:00",
+		"2006-01-02T15:04Z07:00", "2006-01-02T15", "2006-01-02", "2006-01", "20060102",
+		"2006-1-2 15:04:05.9999999", "2006-1-2 15:04", "2006-1-2",
+		"Mon Jan _2 15:04:05 2006", "1/2/2006 15:04:05", "1/2/2006 3:04:05 PM", "1/2/2006 15:04",
+		"1/2/2006", "01-02-2006", "01-02-2006 15:04:05",
+	}
+	dates := []string{
+		"2006-01-02T", "2006-01-02 ", // ISO 8601
+		"Mon, 2 Jan 06 ", "2 Jan 06 ", "Mon, 2 Jan 2006 ", "2 Jan 2006 ", // RFC 822 and 1123
+		"Monday, 02-Jan-06 ", "02-Jan-06 ", "Monday, 02-Jan-2006 ", // RFC 850
+	}
+	for _, d := range dates {
+		for _, t := range []string{"15:04:05.9999999", "15:04"} {
+			for _, z := range []string{"", " MST", " -0700", " Z07:00"} {
+				out = append(out, d+t+z)
+			}
+		}
+	}
+	return out
 }
 
 // parseDatetime accepts the datetime formats Kusto documents: ISO 8601 (with T or a

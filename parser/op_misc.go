@@ -118,9 +118,7 @@ type ScanStep struct {
 type MacroExpandOp struct {
 	Span
 	Options []*Option   `parser:"'macro-expand' @@*"`
-	Group   Expr        `parser:"( 'entity_group' '[' @@"`
-	Members []Expr      `parser:"  ( ',' @@ )* ']'"`
-	GroupX  Expr        `parser:"| @@ )"`
+	Group   Expr        `parser:"@@"`
 	As      *Name       `parser:"'as' @@"`
 	Body    []Statement `parser:"'(' ';'* @@ ( ';'+ @@ )* ';'* ')'"`
 }
@@ -227,17 +225,7 @@ func (s *ScanStep) format(p *printer) {
 func (o *MacroExpandOp) format(p *printer) {
 	p.s("macro-expand ")
 	options(p, o.Options)
-	if o.Group != nil {
-		p.s("entity_group [")
-		p.node(o.Group)
-		for _, m := range o.Members {
-			p.s(", ")
-			p.node(m)
-		}
-		p.s("]")
-	} else {
-		p.node(o.GroupX)
-	}
+	p.node(o.Group)
 	p.s(" as ")
 	p.node(o.As)
 	p.s(" (")

@@ -44,11 +44,23 @@ type SearchOp struct {
 // FindOp finds rows across tables: `find in (T1, T2) where x project a, b`.
 type FindOp struct {
 	Span
-	Options      []*Option    `parser:"'find' @@*"`
-	In           []*TableItem `parser:"( 'in' '(' @@ ( ',' @@ )* ')' )?"`
-	Pred         Expr         `parser:"'where'? @@"`
-	ProjectSmart bool         `parser:"( @'project-smart'"`
-	Project      []*TableItem `parser:"| 'project' @@ ( ',' @@ )* )?"`
+	Options      []*Option     `parser:"'find' @@*"`
+	In           []*TableItem  `parser:"( 'in' '(' @@ ( ',' @@ )* ')' )?"`
+	Pred         Expr          `parser:"'where'? @@"`
+	ProjectSmart bool          `parser:"( @'project-smart'"`
+	Project      []*FindColumn `parser:"| 'project' @@ ( ',' @@ )* )?"`
+}
+
+// FindColumn is a column of find's project list, with an optional type.
+type FindColumn struct {
+	Span
+	Item *TableItem `parser:"@@"`
+	Type *Name      `parser:"( ':' @@ )?"`
+}
+
+func (c *FindColumn) format(p *printer) {
+	p.node(c.Item)
+	p.opt(":", c.Type)
 }
 
 func (*DatatableOp) sourceNode()    {}
@@ -135,20 +147,24 @@ func (o *FindOp) format(p *printer) {
 // an allow-list permits the source.
 type InlineExternalTableOp struct {
 	Span
-	Columns    []*ColumnDecl `parser:"'inline_external_table' '(' @@ ( ',' @@ )* ','? ')'"`
+	Columns    []*ColumnDecl `parser:"'inline_external_table' ( '(' @@ ( ',' @@ )* ','? ')' )?"`
 	Kind       string        `parser:"( 'kind' '=' @Ident )?"`
 	Partitions []*Param      `parser:"( 'partition' 'by' '(' @@ ( ',' @@ )* ')' )?"`
 	PathFormat []Expr        `parser:"( 'pathformat' '=' '(' @@* ')' )?"`
 	DataFormat string        `parser:"( 'dataformat' '=' @Ident )?"`
 	URIs       []Expr        `parser:"'(' @@ ( ',' @@ )* ','? ')'"`
+	With       []*Setting    `parser:"( 'with' '(' ( @@ ( ',' @@ )* ','? )? ')' )?"`
 }
 
 func (*InlineExternalTableOp) sourceNode() {}
 
 func (o *InlineExternalTableOp) format(p *printer) {
-	p.s("inline_external_table(")
-	list(p, ", ", o.Columns)
-	p.s(")")
+	p.s("inline_external_table")
+	if len(o.Columns) > 0 {
+		p.s("(")
+		list(p, ", ", o.Columns)
+		p.s(")")
+	}
 	if o.Kind != "" {
 		p.s(" kind=", o.Kind)
 	}
@@ -168,4 +184,9 @@ func (o *InlineExternalTableOp) format(p *printer) {
 	p.s(" (")
 	list(p, ", ", o.URIs)
 	p.s(")")
+	if o.With != nil {
+		p.s(" with (")
+		list(p, ", ", o.With)
+		p.s(")")
+	}
 }

@@ -8,6 +8,7 @@ var (
 	queryParser   *participle.Parser[Query]
 	pipeParser    *participle.Parser[PipeExpr]
 	dynamicParser *participle.Parser[DynamicLit]
+	typeofParser  *participle.Parser[TypeofExpr]
 )
 
 func init() {
@@ -24,6 +25,7 @@ func init() {
 		panic("BUG: " + err.Error())
 	}
 	dynamicParser = participle.MustBuild[DynamicLit](participle.Lexer(kqlLexer{}), participle.UseLookahead(4))
+	typeofParser = participle.MustBuild[TypeofExpr](participle.Lexer(kqlLexer{}), participle.UseLookahead(4))
 }
 
 // Parse parses query text: one or more statements separated by ';'. A syntax error

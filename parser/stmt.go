@@ -63,6 +63,7 @@ type SchemaItem struct {
 	Span
 	Star   bool        `parser:"  @'*'"`
 	Column *ColumnDecl `parser:"| @@"`
+	Type   *Name       `parser:"| @@"`
 }
 
 func (s *Schema) format(p *printer) {
@@ -72,11 +73,14 @@ func (s *Schema) format(p *printer) {
 }
 
 func (s *SchemaItem) format(p *printer) {
-	if s.Star {
+	switch {
+	case s.Star:
 		p.s("*")
-		return
+	case s.Column != nil:
+		p.node(s.Column)
+	default:
+		p.node(s.Type)
 	}
-	p.node(s.Column)
 }
 
 // SetStmt sets a request option: `set notruncation;`, `set query_now = datetime(...)`.
@@ -119,7 +123,7 @@ type AliasStmt struct {
 // RestrictStmt is `restrict access to (T1, T2, ...)`.
 type RestrictStmt struct {
 	Span
-	Names []*NamePattern `parser:"'restrict' 'access' 'to' '(' ( @@ ( ',' @@ )* )? ')'"`
+	Names []*TableItem `parser:"'restrict' 'access' 'to' '(' ( @@ ( ',' @@ )* )? ')'"`
 }
 
 // QueryStmt is a tabular (or scalar) expression statement.
