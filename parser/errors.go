@@ -185,6 +185,9 @@ func enclosingOperator(toks []lexer.Token, idx int) string {
 				depth--
 			}
 		}
+		if depth <= 0 && t.Type == tOp && t.Value == ";" {
+			return "" // the previous statement
+		}
 		if depth <= 0 && i > 0 && toks[i-1].Type == tOp && toks[i-1].Value == "|" && t.Type == tIdent {
 			return t.Value
 		}

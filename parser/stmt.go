@@ -38,8 +38,8 @@ type Param struct {
 	Span
 	Name    *Name         `parser:"@@ ':'"`
 	Tabular bool          `parser:"( @'('"`
-	Columns []*ColumnDecl `parser:"  ( @@ ( ',' @@ )* )? ( ',' )?"`
-	AnyCols bool          `parser:"  @'*'? ')'"`
+	AnyCols bool          `parser:"  ( @'*'"`
+	Columns []*ColumnDecl `parser:"  | @@ ( ',' @@ )* ) ')'"`
 	Type    *Name         `parser:"| @@ )"`
 	Default Expr          `parser:"( '=' @@ )?"`
 }
@@ -185,13 +185,10 @@ func (pr *Param) format(p *printer) {
 	p.s(":")
 	if pr.Tabular {
 		p.s("(")
-		list(p, ", ", pr.Columns)
 		if pr.AnyCols {
-			if len(pr.Columns) > 0 {
-				p.s(", ")
-			}
 			p.s("*")
 		}
+		list(p, ", ", pr.Columns)
 		p.s(")")
 	} else {
 		p.node(pr.Type)
