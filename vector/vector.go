@@ -61,9 +61,11 @@ func Storage(t types.Type) StorageKind {
 	return StoreInts
 }
 
-// IsNull reports whether row i is null.
+// IsNull reports whether row i is null. The bitmap may be shorter than the
+// vector: rows past its end are not null.
 func (v *Vector) IsNull(i int) bool {
-	return v.Nulls != nil && v.Nulls[i>>6]&(1<<(uint(i)&63)) != 0
+	w := i >> 6
+	return w < len(v.Nulls) && v.Nulls[w]&(1<<(uint(i)&63)) != 0
 }
 
 // SetNull marks row i as null, growing the bitmap as needed.

@@ -1,0 +1,290 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spoorhq/spoor/types"
+)
+
+// csvInput reads CSV: the first record names the columns, each later record is a row.
+type csvInput struct {
+	r        *Reader
+	feed     *csvFeed
+	cr       *csv.Reader
+	eof      bool     // the input had no header at all
+	names    []string // header names, trimmed; an empty one is ColumnN
+	colField []int    // per table column: the header field that fills it, or -1
+	extra    []int    // header fields with no column
+	lastLine int64    // the line the previous record started on
+	joinBuf  bytes.Buffer
+}
+
+// errRecordTooLong is how csvFeed stops encoding/csv, which would otherwise hold a
+// record of any size in memory (an unclosed quote makes the rest of a file one field).
+var errRecordTooLong = errors.New("record is longer than 16 MiB")
+
+func newCSVInput(r *Reader) (*csvInput, error) {
+	c := &csvInput{r: r, feed: &csvFeed{src: r.src}}
+	c.cr = csv.NewReader(c.feed)
+	c.cr.LazyQuotes = true
+	c.cr.FieldsPerRecord = -1
+	c.cr.ReuseRecord = true
+	header, err := c.cr.Read()
+	for err == nil && len(header) == 1 && strings.TrimSpace(header[0]) == "" {
+		header, err = c.cr.Read() // a line of spaces before the header
+	}
+	c.feed.recStart = c.cr.InputOffset()
+	switch {
+	case err == io.EOF:
+		c.eof = true
+		return c, nil
+	case errors.Is(err, errRecordTooLong):
+		return nil, fmt.Errorf("read %s: the CSV header is longer than 16 MiB", r.name)
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", r.name, err)
+	}
+	c.setHeader(header)
+	if r.timeCol >= 0 && c.colField[r.timeCol] < 0 {
+		shown := c.names
+		if len(shown) > 8 {
+			shown = append(shown[:8:8], "...")
+		}
+		return nil, fmt.Errorf("read %s: the CSV header has no %s column; the first line must name the columns (it has %s)",
+			r.name, r.table.TimeColumn, strings.Join(shown, ", "))
+	}
+	return c, nil
+}
+
+// setHeader maps header fields to columns. When two fields name one column the better
+// name match wins, or the later of equals; the other is a field without a column.
+func (c *csvInput) setHeader(header []string) {
+	r := c.r
+	c.names = make([]string, len(header))
+	c.colField = make([]int, len(r.table.Columns))
+	for i := range c.colField {
+		c.colField[i] = -1
+	}
+	ranks := make([]int, len(r.table.Columns))
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			h = fmt.Sprintf("Column%d", i+1)
+		}
+		c.names[i] = h
+		col, rank := r.cols.resolve(h)
+		if col < 0 {
+			c.extra = append(c.extra, i)
+			continue
+		}
+		if prev := c.colField[col]; prev >= 0 {
+			if ranks[col] > rank {
+				c.extra = append(c.extra, i)
+				continue
+			}
+			c.extra = append(c.extra, prev)
+		}
+		c.colField[col], ranks[col] = i, rank
+	}
+	if r.addCol < 0 {
+		for _, i := range c.extra {
+			r.stats.UnknownFields[c.names[i]] += 0
+		}
+	}
+}
+
+// step reads one record and turns it into a row or a reject. It returns io.EOF at the
+// end and any read error.
+func (c *csvInput) step() error {
+	if c.eof {
+		return io.EOF
+	}
+	rec, err := c.cr.Read()
+	c.feed.recStart = c.cr.InputOffset()
+	switch {
+	case err == io.EOF:
+		return io.EOF
+	case errors.Is(err, errRecordTooLong):
+		c.r.reject(c.startLine(rec), errRecordTooLong.Error(), c.join(rec))
+		return nil
+	case err != nil:
+		return err
+	}
+	line := c.startLine(rec)
+	if len(rec) == 1 && len(c.names) > 1 && strings.TrimSpace(rec[0]) == "" {
+		return nil // a line of spaces
+	}
+	if len(rec) != len(c.names) {
+		c.r.reject(line, fmt.Sprintf("%s, the header has %d", plural(int64(len(rec)), "field"), len(c.names)), c.join(rec))
+		return nil
+	}
+	if reason := c.row(rec); reason != "" {
+		c.r.reject(line, reason, c.join(rec))
+	}
+	return nil
+}
+
+// startLine is the line a record starts on.
+func (c *csvInput) startLine(rec []string) int64 {
+	if len(rec) == 0 {
+		return c.lastLine + 1
+	}
+	line, _ := c.cr.FieldPos(0)
+	c.lastLine = int64(line)
+	return c.lastLine
+}
+
+func (c *csvInput) row(rec []string) string {
+	r := c.r
+	b := &r.batch
+	arenaLen := len(b.arena)
+	row := b.rows
+	for ci := range b.cols {
+		col := &b.cols[ci]
+		if ci == r.addCol && len(c.extra) > 0 {
+			if reason := c.additional(rec); reason != "" {
+				r.abortRow(arenaLen)
+				return reason
+			}
+			continue
+		}
+		fi := c.colField[ci]
+		switch {
+		case fi < 0:
+			col.appendNull(row)
+		case col.typ == types.String:
+			col.appendStr(rec[fi])
+		default:
+			v, err := types.Parse(col.typ, rec[fi])
+			if err != nil {
+				r.abortRow(arenaLen)
+				return "column " + r.table.Columns[ci].Name + ": " + err.Error()
+			}
+			col.appendValue(row, v)
+		}
+	}
+	if r.addCol < 0 {
+		for _, i := range c.extra {
+			if rec[i] != "" {
+				r.noteUnknown(c.names[i])
+			}
+		}
+	}
+	return r.commitRow(arenaLen)
+}
+
+// additional fills AdditionalFields from the cells of header fields without a column,
+// as strings, merged into the record's own AdditionalFields object if it has one.
+// Empty cells are left out: CSV cannot tell them from missing values.
+func (c *csvInput) additional(rec []string) string {
+	r := c.r
+	col := &r.batch.cols[r.addCol]
+	row := r.batch.rows
+	own := types.NullOf(types.Dynamic)
+	if fi := c.colField[r.addCol]; fi >= 0 {
+		var err error
+		if own, err = types.Parse(types.Dynamic, rec[fi]); err != nil {
+			return "column " + r.table.Columns[r.addCol].Name + ": " + err.Error()
+		}
+	}
+	var bag map[string]any
+	for _, i := range c.extra {
+		if rec[i] == "" {
+			continue
+		}
+		if bag == nil {
+			bag = make(map[string]any, len(c.extra))
+		}
+		bag[c.names[i]] = rec[i]
+	}
+	existing, isMap := own.D.(map[string]any)
+	switch {
+	case bag == nil:
+		col.appendValue(row, own)
+	case !own.Null && !isMap:
+		for name := range bag {
+			r.noteUnknown(name)
+		}
+		col.appendValue(row, own)
+	default:
+		col.appendValue(row, types.NewDynamic(mergeBag(existing, bag, r.noteUnknown)))
+	}
+	return ""
+}
+
+// join writes a record back as a CSV line, for Reject.Raw.
+func (c *csvInput) join(rec []string) []byte {
+	c.joinBuf.Reset()
+	w := csv.NewWriter(&c.joinBuf)
+	w.Write(rec)
+	w.Flush()
+	return bytes.TrimSuffix(c.joinBuf.Bytes(), []byte("\n"))
+}
+
+// csvFeed passes the decompressed input to encoding/csv, counting lines and stopping
+// a record that grows beyond MaxLineBytes: it fails the read with errRecordTooLong,
+// skips the rest of the physical line and goes on, so the next Read starts afresh on
+// the next line. Line numbers stay right: encoding/csv counts the cut line once,
+// as it is.
+//
+// encoding/csv asks for more input only while the record it is reading has not ended,
+// so at that moment every byte delivered since the previous record belongs to this
+// one; that makes the limit exact.
+type csvFeed struct {
+	src       *bufio.Reader
+	delivered int64 // bytes handed to encoding/csv
+	recStart  int64 // its input offset at the end of the previous record
+	newlines  int64
+	last      byte // the last byte read, to count an unterminated last line
+	seen      bool // any byte was read
+	skipping  bool
+}
+
+func (f *csvFeed) Read(p []byte) (int, error) {
+	if f.skipping {
+		for {
+			b, err := f.src.ReadSlice('\n')
+			f.count(b)
+			if err == nil {
+				break
+			}
+			if err != bufio.ErrBufferFull {
+				return 0, err
+			}
+		}
+		f.skipping = false
+	}
+	const limit = int64(MaxLineBytes + len("\r\n"))
+	room := limit - (f.delivered - f.recStart)
+	if room <= 0 {
+		f.skipping = true
+		return 0, errRecordTooLong
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := f.src.Read(p)
+	f.count(p[:n])
+	f.delivered += int64(n)
+	return n, err
+}
+
+func (f *csvFeed) count(b []byte) {
+	if len(b) > 0 {
+		f.newlines += int64(bytes.Count(b, []byte{'\n'}))
+		f.last, f.seen = b[len(b)-1], true
+	}
+}
+
+// lines is the number of lines read so far.
+func (f *csvFeed) lines() int64 {
+	if f.seen && f.last != '\n' {
+		return f.newlines + 1
+	}
+	return f.newlines
+}

@@ -1,0 +1,481 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/spoorhq/spoor/schema"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// ScanRequest asks for rows of one table. Only rows whose time column lies in
+// [MinTime, MaxTime] (datetime ticks; a zero bound is open) and that satisfy
+// every predicate are returned, with the requested columns in the requested order.
+type ScanRequest struct {
+	Table   string
+	Columns []string // nil means all, in table order
+	MinTime int64
+	MaxTime int64
+	Preds   []Pred
+}
+
+// ScanStats says how much work a scan did, for explain and for tests.
+type ScanStats struct {
+	Segments       int   // segments of the table
+	SegmentsPruned int   // skipped by time range or indexes without reading a block
+	Blocks         int   // column blocks of the scanned segments' requested columns
+	BlocksRead     int   // column blocks decoded
+	HotRows        int64 // unsealed rows checked one by one
+	RowsMatched    int64 // rows returned (or counted)
+	IndexOnly      bool  // a count answered from indexes alone
+}
+
+func (st *ScanStats) add(o ScanStats) {
+	st.SegmentsPruned += o.SegmentsPruned
+	st.Blocks += o.Blocks
+	st.BlocksRead += o.BlocksRead
+	st.HotRows += o.HotRows
+	st.RowsMatched += o.RowsMatched
+}
+
+// scanPlan is a validated request bound to a table.
+type scanPlan struct {
+	req   ScanRequest
+	def   *schema.Table
+	cols  []int // requested columns' positions in the table
+	preds []int // predicate columns' positions
+	ti    int   // time column position or -1
+}
+
+func (s *Store) plan(req ScanRequest) (*scanPlan, []*segInfo, []*hotBatch, error) {
+	s.mu.RLock()
+	t, ok := s.tables[req.Table]
+	var segs []*segInfo
+	var hot []*hotBatch
+	if ok {
+		segs = append(segs, t.segments...)
+		hot = append(hot, t.hot...)
+	}
+	s.mu.RUnlock()
+	def := s.Table(req.Table)
+	if def == nil {
+		return nil, nil, nil, fmt.Errorf("table %s does not exist", req.Table)
+	}
+	p := &scanPlan{req: req, def: def, ti: def.Index(def.TimeColumn)}
+	if req.Columns == nil {
+		for i := range def.Columns {
+			p.cols = append(p.cols, i)
+		}
+	}
+	for _, name := range req.Columns {
+		i := def.Index(name)
+		if i < 0 {
+			return nil, nil, nil, fmt.Errorf("table %s has no column %s", req.Table, name)
+		}
+		p.cols = append(p.cols, i)
+	}
+	for _, pr := range req.Preds {
+		if err := pr.validate(); err != nil {
+			return nil, nil, nil, err
+		}
+		i := def.Index(pr.Column)
+		if i < 0 {
+			return nil, nil, nil, fmt.Errorf("table %s has no column %s", req.Table, pr.Column)
+		}
+		if k := vector.Storage(def.Columns[i].Type); k != vector.StoreStrs && k != vector.StoreDyn {
+			return nil, nil, nil, fmt.Errorf("predicate %s: column %s is %s, not a string", pr, pr.Column, def.Columns[i].Type)
+		}
+		p.preds = append(p.preds, i)
+	}
+	if (req.MinTime != 0 || req.MaxTime != 0) && p.ti < 0 {
+		return nil, nil, nil, fmt.Errorf("table %s has no time column to restrict", req.Table)
+	}
+	return p, segs, hot, nil
+}
+
+func (p *scanPlan) minTime() int64 {
+	if p.req.MinTime == 0 {
+		return math.MinInt64
+	}
+	return p.req.MinTime
+}
+
+func (p *scanPlan) maxTime() int64 {
+	if p.req.MaxTime == 0 {
+		return math.MaxInt64
+	}
+	return p.req.MaxTime
+}
+
+// Scan calls fn with batches of the matching rows. fn may be called from several
+// goroutines at once (one per segment being scanned); each batch belongs to fn
+// after the call. Scanning stops at the first error from fn or from reading, and
+// when ctx is done.
+func (s *Store) Scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch) error) (ScanStats, error) {
+	return s.scan(ctx, req, fn, false)
+}
+
+// Count returns the number of matching rows, from indexes alone when every
+// predicate can be answered exactly by an index.
+func (s *Store) Count(ctx context.Context, req ScanRequest) (int64, ScanStats, error) {
+	req.Columns = []string{}
+	var n atomic.Int64
+	st, err := s.scan(ctx, req, func(b *vector.Batch) error { n.Add(int64(b.Len)); return nil }, true)
+	return st.RowsMatched, st, err
+}
+
+func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch) error, countOnly bool) (ScanStats, error) {
+	p, segs, hot, err := s.plan(req)
+	if err != nil {
+		return ScanStats{}, err
+	}
+	stats := ScanStats{Segments: len(segs), IndexOnly: countOnly}
+	var mu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstErr != nil || ctx.Err() != nil
+	}
+	// Segments in parallel.
+	work := make(chan *segInfo)
+	var wg sync.WaitGroup
+	for w := 0; w < min(s.opts.Parallelism, max(len(segs), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for si := range work {
+				if failed() {
+					continue
+				}
+				seg, err := s.openSeg(si)
+				var st ScanStats
+				if err == nil {
+					st, err = p.scanSegment(ctx, seg, fn, countOnly)
+				}
+				if err != nil {
+					fail(err)
+				}
+				mu.Lock()
+				stats.add(st)
+				if countOnly && !st.IndexOnly {
+					stats.IndexOnly = false
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, si := range segs {
+		if si.MaxTime < p.minTime() || si.MinTime > p.maxTime() {
+			stats.SegmentsPruned++
+			continue
+		}
+		work <- si
+	}
+	close(work)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return stats, firstErr
+	}
+	// Hot rows, checked one by one.
+	for _, hb := range hot {
+		st, err := p.scanHot(hb, fn, countOnly)
+		stats.add(st)
+		if len(hot) > 0 {
+			stats.IndexOnly = stats.IndexOnly && st.HotRows == 0
+		}
+		if err != nil {
+			return stats, err
+		}
+	}
+	return stats, nil
+}
+
+func (s *Store) openSeg(si *segInfo) (*segment, error) {
+	si.once.Do(func() { si.seg, si.err = openSegment(s.segmentPath(si)) })
+	return si.seg, si.err
+}
+
+// scanHot filters one hot batch row by row.
+func (p *scanPlan) scanHot(hb *hotBatch, fn func(*vector.Batch) error, countOnly bool) (ScanStats, error) {
+	st := ScanStats{HotRows: int64(hb.rows)}
+	var sel []int
+	lo, hi := p.minTime(), p.maxTime()
+	for r := 0; r < hb.rows; r++ {
+		if p.ti >= 0 && (p.req.MinTime != 0 || p.req.MaxTime != 0) {
+			tc := hb.cols[p.ti]
+			if tc.IsNull(r) || tc.Ints[r] < lo || tc.Ints[r] > hi {
+				continue
+			}
+		}
+		if p.matchRow(hb.cols, r) {
+			sel = append(sel, r)
+		}
+	}
+	st.RowsMatched = int64(len(sel))
+	if countOnly || len(sel) == 0 {
+		return st, nil
+	}
+	return st, p.emit(hb.cols, sel, fn)
+}
+
+// matchRow checks every predicate against row r of full-table columns.
+func (p *scanPlan) matchRow(cols []*vector.Vector, r int) bool {
+	for i, pr := range p.req.Preds {
+		if !matchValue(pr, cols[p.preds[i]], r) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchValue(pr Pred, v *vector.Vector, r int) bool {
+	if v.Type == types.Dynamic {
+		if v.IsNull(r) {
+			return false
+		}
+		return pr.match(dynamicText(v.Dyn[r]))
+	}
+	return pr.match(v.Strs[r])
+}
+
+// dynamicText is the text a string predicate sees in a dynamic value: a string
+// as itself, anything else as JSON.
+func dynamicText(d any) string {
+	if s, ok := d.(string); ok {
+		return s
+	}
+	return types.DynamicToJSON(d)
+}
+
+// emit sends the selected rows of the requested columns in batches.
+func (p *scanPlan) emit(cols []*vector.Vector, sel []int, fn func(*vector.Batch) error) error {
+	for lo := 0; lo < len(sel); lo += vector.BatchSize {
+		part := sel[lo:min(lo+vector.BatchSize, len(sel))]
+		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, len(p.cols))}
+		for i, ci := range p.cols {
+			b.Cols[i] = gather(cols[ci], part)
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanSegment scans one segment: time range to a row range (rows are sorted by
+// time), index predicates to bitmaps, then decoding only the blocks that hold
+// candidates and only the columns needed.
+func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vector.Batch) error, countOnly bool) (ScanStats, error) {
+	var st ScanStats
+	rows := seg.footer.Rows
+	lo, hi, err := p.rowRange(seg)
+	if err != nil {
+		return st, err
+	}
+	if lo >= hi {
+		st.SegmentsPruned = 1
+		st.IndexOnly = true
+		return st, nil
+	}
+	// Candidate rows from the indexes; predicates they cannot settle are checked.
+	var cand *roaring.Bitmap
+	var verify []int
+	for i, pr := range p.req.Preds {
+		bm, exact, ok, err := seg.candidates(pr)
+		if err != nil {
+			return st, err
+		}
+		if !ok {
+			verify = append(verify, i)
+			continue
+		}
+		if !exact {
+			verify = append(verify, i)
+		}
+		if cand == nil {
+			cand = bm
+		} else {
+			cand.And(bm)
+		}
+	}
+	if lo > 0 || hi < rows {
+		rng := roaring.New()
+		rng.AddRange(uint64(lo), uint64(hi))
+		if cand == nil {
+			cand = rng
+		} else {
+			cand.And(rng)
+		}
+	}
+	if cand != nil && cand.IsEmpty() {
+		st.SegmentsPruned = 1
+		st.IndexOnly = true
+		return st, nil
+	}
+	if countOnly && len(verify) == 0 {
+		st.IndexOnly = true
+		if cand == nil {
+			st.RowsMatched = int64(rows)
+		} else {
+			st.RowsMatched = int64(cand.GetCardinality())
+		}
+		return st, nil
+	}
+	// Decode block by block.
+	need := map[int]bool{}
+	for _, ci := range p.cols {
+		need[ci] = true
+	}
+	for _, i := range verify {
+		need[p.preds[i]] = true
+	}
+	nblocks := (rows + blockRows - 1) / blockRows
+	st.Blocks = nblocks * len(need)
+	for b := 0; b < nblocks; b++ {
+		if ctx.Err() != nil {
+			return st, ctx.Err()
+		}
+		bl, bh := blockBounds(rows, b)
+		var sel []int
+		if cand == nil {
+			sel = make([]int, bh-bl)
+			for i := range sel {
+				sel[i] = i
+			}
+		} else {
+			it := cand.Iterator()
+			it.AdvanceIfNeeded(uint32(bl))
+			for it.HasNext() {
+				r := int(it.Next())
+				if r >= bh {
+					break
+				}
+				sel = append(sel, r-bl)
+			}
+		}
+		if len(sel) == 0 {
+			continue
+		}
+		decoded := make(map[int]*vector.Vector, len(need))
+		get := func(ci int) (*vector.Vector, error) {
+			if v, ok := decoded[ci]; ok {
+				return v, nil
+			}
+			mi, ok := seg.cols[p.def.Columns[ci].Name]
+			var v *vector.Vector
+			if !ok {
+				v = nullVector(p.def.Columns[ci].Type, bh-bl)
+			} else {
+				var err error
+				if v, err = seg.decodeBlock(mi, b, p.def.Columns[ci].Type); err != nil {
+					return nil, err
+				}
+				st.BlocksRead++
+			}
+			decoded[ci] = v
+			return v, nil
+		}
+		for _, i := range verify {
+			v, err := get(p.preds[i])
+			if err != nil {
+				return st, err
+			}
+			kept := sel[:0]
+			for _, r := range sel {
+				if matchValue(p.req.Preds[i], v, r) {
+					kept = append(kept, r)
+				}
+			}
+			sel = kept
+		}
+		st.RowsMatched += int64(len(sel))
+		if countOnly || len(sel) == 0 {
+			continue
+		}
+		cols := make([]*vector.Vector, len(p.def.Columns))
+		for _, ci := range p.cols {
+			v, err := get(ci)
+			if err != nil {
+				return st, err
+			}
+			cols[ci] = v
+		}
+		if err := p.emit(cols, sel, fn); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// nullVector is a column a segment does not have: all null (empty strings).
+func nullVector(t types.Type, n int) *vector.Vector {
+	v := vector.New(t, n)
+	for i := 0; i < n; i++ {
+		v.Append(types.NullOf(t))
+	}
+	return v
+}
+
+// rowRange maps the time range to the segment's rows [lo, hi), using the time
+// column's zone maps and decoding only the boundary blocks.
+func (p *scanPlan) rowRange(seg *segment) (int, int, error) {
+	rows := seg.footer.Rows
+	if p.req.MinTime == 0 && p.req.MaxTime == 0 {
+		return 0, rows, nil
+	}
+	lo, hi := p.minTime(), p.maxTime()
+	if seg.footer.MaxTime < lo || seg.footer.MinTime > hi {
+		return 0, 0, nil
+	}
+	mi, ok := seg.cols[p.def.TimeColumn]
+	if !ok {
+		return 0, rows, nil
+	}
+	c := &seg.footer.Columns[mi]
+	// first row with time >= lo, first row with time > hi
+	find := func(pred func(int64) bool) (int, error) {
+		for b := range c.Blocks {
+			bm := &c.Blocks[b]
+			if bm.HasZone && !pred(bm.MaxI) {
+				continue
+			}
+			v, err := seg.decodeBlock(mi, b, types.Datetime)
+			if err != nil {
+				return 0, err
+			}
+			i := sort.Search(v.Len, func(i int) bool { return !v.IsNull(i) && pred(v.Ints[i]) })
+			bl, _ := blockBounds(rows, b)
+			return bl + i, nil
+		}
+		return rows, nil
+	}
+	start, err := find(func(t int64) bool { return t >= lo })
+	if err != nil {
+		return 0, 0, err
+	}
+	end := rows
+	if p.req.MaxTime != 0 {
+		if end, err = find(func(t int64) bool { return t > hi }); err != nil {
+			return 0, 0, err
+		}
+	}
+	return start, end, nil
+}

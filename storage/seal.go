@@ -1,0 +1,244 @@
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/spoorhq/spoor/schema"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// Seal moves a table's hot rows into segments: sorted by time, one UTC day per
+// segment. The hand-off is exactly once: segment files are written and synced
+// first, then one badger transaction records them in the manifest together with
+// the sealed watermark. A crash before that transaction leaves orphan files
+// (removed at the next open) and the hot rows in place; a crash after it leaves
+// hot keys that the watermark marks as sealed (dropped at the next open).
+func (s *Store) Seal(table string) error {
+	s.mu.RLock()
+	t, ok := s.tables[table]
+	s.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	t.sealMu.Lock()
+	defer t.sealMu.Unlock()
+	s.mu.RLock()
+	batches := append([]*hotBatch(nil), t.hot...)
+	s.mu.RUnlock()
+	if len(batches) == 0 {
+		return nil
+	}
+	watermark := batches[len(batches)-1].seq
+	cols, rows := concatBatches(t.def, batches)
+	infos, err := s.writeSegments(t.def, cols, rows, fmt.Sprintf("%016x", watermark))
+	if err != nil {
+		return fmt.Errorf("seal %s: %w", table, err)
+	}
+	err = s.db.Update(func(txn *badger.Txn) error {
+		for _, si := range infos {
+			js, err := json.Marshal(si)
+			if err != nil {
+				return err
+			}
+			if err := txn.Set([]byte(keySegment+table+"/"+si.ID), js); err != nil {
+				return err
+			}
+		}
+		return txn.Set([]byte(keySealed+table), binary.BigEndian.AppendUint64(nil, watermark))
+	})
+	if err != nil {
+		for _, si := range infos {
+			os.Remove(s.segmentPath(si))
+		}
+		return fmt.Errorf("seal %s: record segments: %w", table, err)
+	}
+	s.mu.Lock()
+	t.hot = t.hot[len(batches):]
+	t.hotRows -= rows
+	t.sealed = watermark
+	t.segments = append(t.segments, infos...)
+	sortSegments(t.segments)
+	s.mu.Unlock()
+	keys := make([][]byte, len(batches))
+	for i, b := range batches {
+		keys[i] = hotKey(table, b.seq)
+	}
+	// Best effort: keys left behind are below the watermark and dropped at open.
+	_ = s.deleteKeys(keys)
+	return nil
+}
+
+// SealAll seals every table's hot rows.
+func (s *Store) SealAll() error {
+	s.mu.RLock()
+	names := make([]string, 0, len(s.tables))
+	for n := range s.tables {
+		names = append(names, n)
+	}
+	s.mu.RUnlock()
+	for _, n := range names {
+		if err := s.Seal(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// concatBatches joins hot batches column by column.
+func concatBatches(def *schema.Table, batches []*hotBatch) ([]*vector.Vector, int) {
+	rows := 0
+	for _, b := range batches {
+		rows += b.rows
+	}
+	cols := make([]*vector.Vector, len(def.Columns))
+	for ci, c := range def.Columns {
+		v := vector.New(c.Type, rows)
+		for _, b := range batches {
+			src := b.cols[ci]
+			for r := 0; r < b.rows; r++ {
+				v.Append(src.Value(r))
+			}
+		}
+		cols[ci] = v
+	}
+	return cols, rows
+}
+
+// gather builds a vector from the rows of v at the given positions.
+func gather(v *vector.Vector, idx []int) *vector.Vector {
+	out := &vector.Vector{Type: v.Type, Len: len(idx)}
+	switch vector.Storage(v.Type) {
+	case vector.StoreInts:
+		out.Ints = make([]int64, len(idx))
+		for i, r := range idx {
+			out.Ints[i] = v.Ints[r]
+		}
+	case vector.StoreReals:
+		out.Reals = make([]float64, len(idx))
+		for i, r := range idx {
+			out.Reals[i] = v.Reals[r]
+		}
+	case vector.StoreStrs:
+		out.Strs = make([]string, len(idx))
+		for i, r := range idx {
+			out.Strs[i] = v.Strs[r]
+		}
+	case vector.StoreDyn:
+		out.Dyn = make([]any, len(idx))
+		for i, r := range idx {
+			out.Dyn[i] = v.Dyn[r]
+		}
+	}
+	if v.Nulls != nil {
+		for i, r := range idx {
+			if v.IsNull(r) {
+				out.SetNull(i)
+			}
+		}
+	}
+	return out
+}
+
+// writeSegments sorts rows by the time column, splits them by UTC day and into
+// segments of at most SegmentRows rows, and writes each. tag makes the segment
+// ids of one call unique.
+func (s *Store) writeSegments(def *schema.Table, cols []*vector.Vector, rows int, tag string) ([]*segInfo, error) {
+	order := make([]int, rows)
+	for i := range order {
+		order[i] = i
+	}
+	ti := def.Index(def.TimeColumn)
+	dayOf := func(int) string { return "all" }
+	if ti >= 0 {
+		tc := cols[ti]
+		sort.SliceStable(order, func(a, b int) bool { return tc.Ints[order[a]] < tc.Ints[order[b]] })
+		dayOf = func(r int) string {
+			if tc.IsNull(r) {
+				return "0001-01-01"
+			}
+			return types.TicksToTime(tc.Ints[r]).Format("2006-01-02")
+		}
+	}
+	var infos []*segInfo
+	for lo := 0; lo < rows; {
+		day := dayOf(order[lo])
+		hi := lo + 1
+		for hi < rows && hi-lo < s.opts.SegmentRows && dayOf(order[hi]) == day {
+			hi++
+		}
+		idx := order[lo:hi]
+		seg := make([]*vector.Vector, len(cols))
+		for ci, v := range cols {
+			seg[ci] = gather(v, idx)
+		}
+		si := &segInfo{ID: fmt.Sprintf("%s-%s-%d", day, tag, len(infos)), Table: def.Name, Day: day, Rows: hi - lo}
+		if ti >= 0 {
+			si.MinTime, si.MaxTime = seg[ti].Ints[0], seg[ti].Ints[hi-lo-1]
+		}
+		size, raw, err := writeSegment(s.segmentPath(si), def, seg, hi-lo)
+		if err != nil {
+			for _, done := range infos {
+				os.Remove(s.segmentPath(done))
+			}
+			return nil, err
+		}
+		si.Bytes, si.Raw = size, raw
+		infos = append(infos, si)
+		lo = hi
+	}
+	return infos, nil
+}
+
+// applyRetention drops whole segments whose newest row is older than the
+// retention window: manifest entries first, then the files.
+func (s *Store) applyRetention() error {
+	cutoff := s.RetentionCutoff()
+	s.mu.Lock()
+	var drop []*segInfo
+	for _, t := range s.tables {
+		if t.def.TimeColumn == "" {
+			continue
+		}
+		keep := t.segments[:0]
+		for _, si := range t.segments {
+			if si.MaxTime < cutoff {
+				drop = append(drop, si)
+			} else {
+				keep = append(keep, si)
+			}
+		}
+		t.segments = keep
+	}
+	s.mu.Unlock()
+	if len(drop) == 0 {
+		return nil
+	}
+	err := s.db.Update(func(txn *badger.Txn) error {
+		for _, si := range drop {
+			if err := txn.Delete([]byte(keySegment + si.Table + "/" + si.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
+	for _, si := range drop {
+		if si.seg != nil {
+			si.seg.close()
+		}
+		os.Remove(s.segmentPath(si))
+	}
+	return nil
+}
+
+// ApplyRetention drops the segments that have aged out of the retention window.
+func (s *Store) ApplyRetention() error { return s.applyRetention() }

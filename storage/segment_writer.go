@@ -1,0 +1,368 @@
+package storage
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/spoorhq/spoor/schema"
+	"github.com/spoorhq/spoor/storage/codec"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// dictMaxDistinct and dictMaxRatio decide when a string column is stored as a
+// dictionary: few distinct values, or distinct values that are a small share of
+// the rows (device names, action types, file names).
+const (
+	dictMaxDistinct = 1 << 16
+	dictMaxRatio    = 0.5
+)
+
+// segmentWriter writes one segment file. Its columns must all have the same
+// length and be sorted by the time column.
+type segmentWriter struct {
+	f   *os.File
+	w   *bufio.Writer
+	off int64
+	buf []byte
+}
+
+func (sw *segmentWriter) write(b []byte) error {
+	n, err := sw.w.Write(b)
+	sw.off += int64(n)
+	return err
+}
+
+// frame writes payload as a checksummed frame and returns its region.
+func (sw *segmentWriter) frame(payload []byte) (region, error) {
+	sw.buf = codec.AppendFrame(sw.buf[:0], payload)
+	r := region{Off: sw.off, Len: int64(len(sw.buf))}
+	return r, sw.write(sw.buf)
+}
+
+// writeSegment writes cols (in table column order) to path via a temporary file,
+// fsyncs it and renames it into place, then fsyncs the directory. It returns the
+// file's size and the columns' uncompressed size.
+func writeSegment(path string, t *schema.Table, cols []*vector.Vector, rows int) (size, raw int64, err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, 0, err
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return 0, 0, err
+	}
+	sw := &segmentWriter{f: f, w: bufio.NewWriterSize(f, 1<<20)}
+	size, raw, err = sw.writeAll(t, cols, rows)
+	if err == nil {
+		err = sw.w.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, 0, fmt.Errorf("write segment %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return 0, 0, err
+	}
+	return size, raw, syncDir(dir)
+}
+
+// syncDir makes a rename or removal in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func (sw *segmentWriter) writeAll(t *schema.Table, cols []*vector.Vector, rows int) (size, raw int64, err error) {
+	header := append([]byte(segMagic), 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(header[8:], segVersion)
+	if err := sw.write(header); err != nil {
+		return 0, 0, err
+	}
+	footer := segmentFooter{Table: t.Name, Rows: rows, TimeCol: t.TimeColumn}
+	for i, c := range t.Columns {
+		meta, err := sw.writeColumn(c, cols[i], rows)
+		if err != nil {
+			return 0, 0, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+		footer.Columns = append(footer.Columns, meta)
+		raw += meta.RawBytes
+	}
+	if ti := t.Index(t.TimeColumn); ti >= 0 && rows > 0 {
+		footer.MinTime, footer.MaxTime = cols[ti].Ints[0], cols[ti].Ints[rows-1]
+	}
+	js, err := json.Marshal(&footer)
+	if err != nil {
+		return 0, 0, err
+	}
+	fr, err := sw.frame(js)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := sw.write(encodeTrailer(fr.Off, int(fr.Len))); err != nil {
+		return 0, 0, err
+	}
+	return sw.off, raw, nil
+}
+
+func (sw *segmentWriter) writeColumn(c schema.Column, v *vector.Vector, rows int) (columnMeta, error) {
+	meta := columnMeta{Name: c.Name, Type: c.Type.String()}
+	start := sw.off
+	var err error
+	switch vector.Storage(c.Type) {
+	case vector.StoreInts:
+		meta.Enc = encInts
+		meta.RawBytes = int64(rows) * 8
+		err = sw.writeNumericBlocks(&meta, v, rows)
+	case vector.StoreReals:
+		meta.Enc = encReals
+		meta.RawBytes = int64(rows) * 8
+		err = sw.writeNumericBlocks(&meta, v, rows)
+	case vector.StoreStrs:
+		err = sw.writeStrings(&meta, v.Strs[:rows])
+	case vector.StoreDyn:
+		meta.Enc = encDynamic
+		texts := make([]string, rows)
+		for i := 0; i < rows; i++ {
+			if !v.IsNull(i) {
+				texts[i] = types.DynamicToJSON(v.Dyn[i])
+			}
+		}
+		for _, s := range texts {
+			meta.RawBytes += int64(len(s)) + 4
+		}
+		err = sw.writeFreeText(&meta, texts, v)
+	}
+	meta.Bytes = sw.off - start
+	return meta, err
+}
+
+func blockBounds(rows, b int) (int, int) {
+	lo := b * blockRows
+	return lo, min(lo+blockRows, rows)
+}
+
+// writeNumericBlocks writes ints or reals in blocks, each with its zone map and
+// null bitmap.
+func (sw *segmentWriter) writeNumericBlocks(meta *columnMeta, v *vector.Vector, rows int) error {
+	var payload []byte
+	for b := 0; b*blockRows < rows; b++ {
+		lo, hi := blockBounds(rows, b)
+		bm := blockMeta{Rows: hi - lo}
+		if meta.Enc == encInts {
+			payload = codec.AppendInts(payload[:0], v.Ints[lo:hi])
+		} else {
+			payload = codec.AppendReals(payload[:0], v.Reals[lo:hi])
+		}
+		r, err := sw.frame(payload)
+		if err != nil {
+			return err
+		}
+		bm.Data = r
+		var nulls []uint64
+		minI, maxI := int64(math.MaxInt64), int64(math.MinInt64)
+		minF, maxF := math.Inf(1), math.Inf(-1)
+		for i := lo; i < hi; i++ {
+			if v.IsNull(i) {
+				if nulls == nil {
+					nulls = make([]uint64, (hi-lo+63)/64)
+				}
+				nulls[(i-lo)>>6] |= 1 << (uint(i-lo) & 63)
+				bm.NullCnt++
+				continue
+			}
+			bm.HasZone = true
+			if meta.Enc == encInts {
+				minI, maxI = min(minI, v.Ints[i]), max(maxI, v.Ints[i])
+			} else if x := v.Reals[i]; !math.IsNaN(x) {
+				minF, maxF = math.Min(minF, x), math.Max(maxF, x)
+			}
+		}
+		if bm.HasZone {
+			if meta.Enc == encInts {
+				bm.MinI, bm.MaxI = minI, maxI
+			} else if !math.IsInf(minF, 1) {
+				bm.MinF, bm.MaxF = minF, maxF
+			} else {
+				bm.HasZone = false // only NaNs
+			}
+		}
+		if nulls != nil {
+			payload = codec.AppendBits(payload[:0], nulls, hi-lo)
+			if bm.Nulls, err = sw.frame(payload); err != nil {
+				return err
+			}
+		}
+		meta.Blocks = append(meta.Blocks, bm)
+	}
+	return nil
+}
+
+// writeStrings stores a string column as a dictionary when it has few distinct
+// values, else as compressed free text with a term index.
+func (sw *segmentWriter) writeStrings(meta *columnMeta, vals []string) error {
+	distinct := make(map[string]struct{}, 256)
+	useDict := true
+	limit := min(dictMaxDistinct, int(float64(len(vals))*dictMaxRatio)+16)
+	for _, s := range vals {
+		if _, ok := distinct[s]; !ok {
+			distinct[s] = struct{}{}
+			if len(distinct) > limit {
+				useDict = false
+				break
+			}
+		}
+	}
+	for _, s := range vals {
+		meta.RawBytes += int64(len(s)) + 4
+	}
+	if !useDict {
+		return sw.writeFreeText(meta, vals, nil)
+	}
+	meta.Enc = encDict
+	dict, codes := codec.BuildDict(vals)
+	var err error
+	if meta.Dict, err = sw.frame(codec.AppendDict(nil, dict, codec.Zstd)); err != nil {
+		return err
+	}
+	var payload []byte
+	for b := 0; b*blockRows < len(vals); b++ {
+		lo, hi := blockBounds(len(vals), b)
+		payload = codec.AppendCodes(payload[:0], codes[lo:hi])
+		r, err := sw.frame(payload)
+		if err != nil {
+			return err
+		}
+		meta.Blocks = append(meta.Blocks, blockMeta{Data: r, Rows: hi - lo})
+	}
+	// The code index: one bitmap of rows per dictionary code.
+	bitmaps := make([]*roaring.Bitmap, len(dict))
+	for i := range bitmaps {
+		bitmaps[i] = roaring.New()
+	}
+	for row, c := range codes {
+		bitmaps[c].Add(uint32(row))
+	}
+	meta.Codes, err = sw.frame(encodeBitmapList(bitmaps))
+	return err
+}
+
+// writeFreeText writes compressed text blocks and a term index. v, when set,
+// carries the null bitmap (for dynamic columns).
+func (sw *segmentWriter) writeFreeText(meta *columnMeta, vals []string, v *vector.Vector) error {
+	if meta.Enc == "" {
+		meta.Enc = encStrings
+	}
+	tib := codec.NewTermIndexBuilder()
+	var payload []byte
+	for b := 0; b*blockRows < len(vals); b++ {
+		lo, hi := blockBounds(len(vals), b)
+		bm := blockMeta{Rows: hi - lo}
+		payload = codec.AppendStrings(payload[:0], vals[lo:hi], codec.Zstd)
+		r, err := sw.frame(payload)
+		if err != nil {
+			return err
+		}
+		bm.Data = r
+		if v != nil {
+			var nulls []uint64
+			for i := lo; i < hi; i++ {
+				if v.IsNull(i) {
+					if nulls == nil {
+						nulls = make([]uint64, (hi-lo+63)/64)
+					}
+					nulls[(i-lo)>>6] |= 1 << (uint(i-lo) & 63)
+					bm.NullCnt++
+				}
+			}
+			if nulls != nil {
+				payload = codec.AppendBits(payload[:0], nulls, hi-lo)
+				if bm.Nulls, err = sw.frame(payload); err != nil {
+					return err
+				}
+			}
+		}
+		for i := lo; i < hi; i++ {
+			tib.Add(uint32(i), vals[i])
+		}
+		meta.Blocks = append(meta.Blocks, bm)
+	}
+	var err error
+	meta.Terms, err = sw.frame(tib.AppendTo(nil))
+	return err
+}
+
+// encodeBitmapList serialises bitmaps as a count, an offsets table and the
+// bitmaps in roaring's portable format.
+func encodeBitmapList(bms []*roaring.Bitmap) []byte {
+	out := binary.LittleEndian.AppendUint32(nil, uint32(len(bms)))
+	offs := len(out)
+	out = append(out, make([]byte, 4*(len(bms)+1))...)
+	base := len(out)
+	for i, bm := range bms {
+		binary.LittleEndian.PutUint32(out[offs+4*i:], uint32(len(out)-base))
+		bm.RunOptimize()
+		b, _ := bm.ToBytes()
+		out = append(out, b...)
+	}
+	binary.LittleEndian.PutUint32(out[offs+4*len(bms):], uint32(len(out)-base))
+	return out
+}
+
+// bitmapList is a read-only view of encodeBitmapList's output.
+type bitmapList struct {
+	offs []byte
+	data []byte
+	n    int
+}
+
+func openBitmapList(b []byte) (*bitmapList, error) {
+	if len(b) < 4 {
+		return nil, fmt.Errorf("bitmap list: %w: short header", codec.ErrCorrupt)
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	if n < 0 || 4+4*(n+1) > len(b) {
+		return nil, fmt.Errorf("bitmap list: %w: %d entries in %d bytes", codec.ErrCorrupt, n, len(b))
+	}
+	l := &bitmapList{offs: b[4 : 4+4*(n+1)], data: b[4+4*(n+1):], n: n}
+	if int(binary.LittleEndian.Uint32(l.offs[4*n:])) != len(l.data) {
+		return nil, fmt.Errorf("bitmap list: %w: length mismatch", codec.ErrCorrupt)
+	}
+	return l, nil
+}
+
+// get decodes bitmap i.
+func (l *bitmapList) get(i int) (*roaring.Bitmap, error) {
+	if i < 0 || i >= l.n {
+		return nil, fmt.Errorf("bitmap list: %w: index %d of %d", codec.ErrCorrupt, i, l.n)
+	}
+	lo := int(binary.LittleEndian.Uint32(l.offs[4*i:]))
+	hi := int(binary.LittleEndian.Uint32(l.offs[4*i+4:]))
+	if lo > hi || hi > len(l.data) {
+		return nil, fmt.Errorf("bitmap list: %w: bad offsets", codec.ErrCorrupt)
+	}
+	bm := roaring.New()
+	if _, err := bm.FromUnsafeBytes(l.data[lo:hi]); err != nil {
+		return nil, fmt.Errorf("bitmap list: %w: %v", codec.ErrCorrupt, err)
+	}
+	return bm, nil
+}

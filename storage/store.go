@@ -1,0 +1,554 @@
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/spoorhq/spoor/schema"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// Options tune a store. The zero value means the defaults.
+type Options struct {
+	// Retention is how long rows are kept, by their time column (default 30 days).
+	Retention time.Duration
+	// SealRows is the number of hot rows of a table that triggers sealing them
+	// into segments (default 500,000).
+	SealRows int
+	// SegmentRows caps the rows of one segment (default 1,048,576).
+	SegmentRows int
+	// SyncBatch trades up to a second of acknowledged rows on power failure (never
+	// on a process crash) for ingest speed: commits are fsynced once a second
+	// instead of each time.
+	SyncBatch bool
+	// Builtin resolves tables that exist without being created (the catalog).
+	Builtin func(name string) (*schema.Table, bool)
+	// Now is the clock (default time.Now); tests pin it.
+	Now func() time.Time
+	// Parallelism is the number of segments scanned at once (default GOMAXPROCS).
+	Parallelism int
+}
+
+func (o *Options) fill() {
+	if o.Retention <= 0 {
+		o.Retention = 30 * 24 * time.Hour
+	}
+	if o.SealRows <= 0 {
+		o.SealRows = 500_000
+	}
+	if o.SegmentRows <= 0 {
+		o.SegmentRows = 1 << 20
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Parallelism <= 0 {
+		o.Parallelism = runtime.GOMAXPROCS(0)
+	}
+}
+
+// Store is a data directory: hot rows and metadata in badger, sealed segments
+// in files. It is safe for concurrent use.
+type Store struct {
+	dir  string
+	db   *badger.DB
+	opts Options
+
+	mu     sync.RWMutex
+	tables map[string]*tableState
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// tableState is one table's definition, hot rows and segments.
+type tableState struct {
+	def *schema.Table
+
+	appendMu sync.Mutex // one append at a time keeps sequence order = commit order
+	sealMu   sync.Mutex // one seal at a time
+
+	// Guarded by Store.mu.
+	nextSeq  uint64
+	sealed   uint64 // every hot batch with seq <= sealed is in segments
+	hot      []*hotBatch
+	hotRows  int
+	segments []*segInfo
+}
+
+// segInfo is a manifest entry: one sealed segment.
+type segInfo struct {
+	ID      string `json:"id"`
+	Table   string `json:"table"`
+	Day     string `json:"day"`
+	Rows    int    `json:"rows"`
+	MinTime int64  `json:"min_time"`
+	MaxTime int64  `json:"max_time"`
+	Bytes   int64  `json:"bytes"`
+	Raw     int64  `json:"raw"`
+
+	once sync.Once
+	seg  *segment
+	err  error
+}
+
+// Badger key layout.
+const (
+	keyTable   = "t/" // t/<table> -> JSON table definition (created tables)
+	keyHot     = "h/" // h/<table>/<seq> -> hot batch
+	keySealed  = "w/" // w/<table> -> sealed watermark
+	keySegment = "s/" // s/<table>/<id> -> JSON segInfo
+)
+
+func hotKey(table string, seq uint64) []byte {
+	k := []byte(keyHot + table + "/")
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+var tableNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Open opens (creating if needed) the data directory dir. Segment files that the
+// manifest does not list (left by a crash during sealing) are removed, and hot
+// batches already sealed are dropped, so every acknowledged row is visible
+// exactly once.
+func Open(dir string, opts Options) (*Store, error) {
+	opts.fill()
+	if err := os.MkdirAll(filepath.Join(dir, "segments"), 0o755); err != nil {
+		return nil, err
+	}
+	bo := badger.DefaultOptions(filepath.Join(dir, "badger")).
+		WithLogger(nil).
+		WithSyncWrites(!opts.SyncBatch).
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(4).
+		WithBlockCacheSize(16 << 20).
+		WithIndexCacheSize(8 << 20).
+		WithValueThreshold(1 << 10).
+		WithValueLogFileSize(128 << 20)
+	db, err := badger.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	s := &Store{dir: dir, db: db, opts: opts, tables: map[string]*tableState{}, stop: make(chan struct{})}
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if opts.SyncBatch {
+		s.wg.Add(1)
+		go s.syncLoop()
+	}
+	return s, nil
+}
+
+func (s *Store) syncLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			_ = s.db.Sync()
+		}
+	}
+}
+
+// Close flushes and closes the store. Hot rows stay in badger; they are sealed
+// on a later open or by Seal.
+func (s *Store) Close() error {
+	close(s.stop)
+	s.wg.Wait()
+	s.mu.Lock()
+	for _, t := range s.tables {
+		for _, si := range t.segments {
+			if si.seg != nil {
+				si.seg.close()
+			}
+		}
+	}
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// Dir is the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+func (s *Store) load() error {
+	manifest := map[string]bool{}
+	// Table definitions first: the other entries refer to them.
+	err := s.iterate(keyTable, func(k string, v []byte) error {
+		var def schema.Table
+		if err := json.Unmarshal(v, &def); err != nil {
+			return fmt.Errorf("table definition %s: %w", k, err)
+		}
+		s.state(&def)
+		return nil
+	})
+	if err == nil {
+		err = s.iterate(keySealed, func(k string, v []byte) error {
+			t, err := s.tableFor(k[len(keySealed):])
+			if err != nil {
+				return err
+			}
+			if len(v) != 8 {
+				return fmt.Errorf("watermark %s is damaged", k)
+			}
+			t.sealed = binary.BigEndian.Uint64(v)
+			return nil
+		})
+	}
+	if err == nil {
+		err = s.iterate(keySegment, func(k string, v []byte) error {
+			si := &segInfo{}
+			if err := json.Unmarshal(v, si); err != nil {
+				return fmt.Errorf("manifest entry %s: %w", k, err)
+			}
+			t, err := s.tableFor(si.Table)
+			if err != nil {
+				return err
+			}
+			t.segments = append(t.segments, si)
+			manifest[s.segmentPath(si)] = true
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	// Hot batches: keep those above the watermark, drop the sealed ones.
+	var sealedKeys [][]byte
+	err = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte(keyHot)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().KeyCopy(nil)
+			rest := string(k[len(keyHot):])
+			slash := strings.LastIndexByte(rest[:len(rest)-8], '/')
+			if slash < 0 || len(rest)-slash-1 != 8 {
+				return fmt.Errorf("bad hot key %q", k)
+			}
+			name := rest[:slash]
+			seq := binary.BigEndian.Uint64(k[len(k)-8:])
+			t, err := s.tableFor(name)
+			if err != nil {
+				return err
+			}
+			if seq <= t.sealed {
+				sealedKeys = append(sealedKeys, k)
+				continue
+			}
+			var cols []*vector.Vector
+			var rows int
+			if err := it.Item().Value(func(v []byte) error {
+				var err error
+				cols, rows, err = decodeHotBatch(t.def, v)
+				return err
+			}); err != nil {
+				return fmt.Errorf("hot batch %d of %s: %w", seq, name, err)
+			}
+			t.hot = append(t.hot, &hotBatch{seq: seq, rows: rows, cols: cols})
+			t.hotRows += rows
+			t.nextSeq = max(t.nextSeq, seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range s.tables {
+		t.nextSeq = max(t.nextSeq, t.sealed)
+		sortSegments(t.segments)
+	}
+	if err := s.deleteKeys(sealedKeys); err != nil {
+		return err
+	}
+	if err := s.removeOrphans(manifest); err != nil {
+		return err
+	}
+	return s.applyRetention()
+}
+
+// iterate calls fn with every key under prefix and its value.
+func (s *Store) iterate(prefix string, fn func(k string, v []byte) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := string(it.Item().Key())
+			if err := it.Item().Value(func(v []byte) error { return fn(k, v) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// tableFor returns the state of a table that has data, resolving built-in tables.
+func (s *Store) tableFor(name string) (*tableState, error) {
+	if t, ok := s.tables[name]; ok {
+		return t, nil
+	}
+	if s.opts.Builtin != nil {
+		if def, ok := s.opts.Builtin(name); ok {
+			return s.state(def), nil
+		}
+	}
+	return nil, fmt.Errorf("the store has data for table %s, which is neither created nor built in", name)
+}
+
+func (s *Store) state(def *schema.Table) *tableState {
+	t := &tableState{def: def}
+	s.tables[def.Name] = t
+	return t
+}
+
+// removeOrphans deletes segment files (and temporary files) not in the manifest.
+func (s *Store) removeOrphans(manifest map[string]bool) error {
+	root := filepath.Join(s.dir, "segments")
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !manifest[path] {
+			return os.Remove(path)
+		}
+		return nil
+	})
+}
+
+func (s *Store) deleteKeys(keys [][]byte) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, k := range keys {
+		if err := wb.Delete(k); err != nil {
+			return err
+		}
+	}
+	return wb.Flush()
+}
+
+func (s *Store) segmentPath(si *segInfo) string {
+	return filepath.Join(s.dir, "segments", si.Table, si.Day, si.ID+".seg")
+}
+
+func sortSegments(segs []*segInfo) {
+	sort.Slice(segs, func(i, j int) bool {
+		if segs[i].MinTime != segs[j].MinTime {
+			return segs[i].MinTime < segs[j].MinTime
+		}
+		return segs[i].ID < segs[j].ID
+	})
+}
+
+// CreateTable creates a table. It fails if the name is taken.
+func (s *Store) CreateTable(def *schema.Table) error {
+	if !tableNameRE.MatchString(def.Name) {
+		return fmt.Errorf("table name %q must be letters, digits and underscores, not starting with a digit", def.Name)
+	}
+	if len(def.Columns) == 0 {
+		return fmt.Errorf("table %s has no columns", def.Name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.tables[def.Name]; ok {
+		return fmt.Errorf("table %s already exists", def.Name)
+	}
+	if s.opts.Builtin != nil {
+		if _, ok := s.opts.Builtin(def.Name); ok {
+			return fmt.Errorf("table %s is built in", def.Name)
+		}
+	}
+	cp := *def
+	if cp.TimeColumn == "" {
+		cp.TimeColumn = schema.DefaultTimeColumn(cp.Columns)
+	}
+	js, err := json.Marshal(&cp)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyTable+cp.Name), js) }); err != nil {
+		return fmt.Errorf("create table %s: %w", cp.Name, err)
+	}
+	s.state(&cp)
+	return nil
+}
+
+// DropTable deletes a created table and all its rows.
+func (s *Store) DropTable(name string) error {
+	s.mu.Lock()
+	t, ok := s.tables[name]
+	s.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("table %s does not exist", name)
+	}
+	t.appendMu.Lock()
+	defer t.appendMu.Unlock()
+	t.sealMu.Lock()
+	defer t.sealMu.Unlock()
+	for _, p := range []string{keyTable + name, keySealed + name, keyHot + name + "/", keySegment + name + "/"} {
+		if strings.HasSuffix(p, "/") {
+			if err := s.db.DropPrefix([]byte(p)); err != nil {
+				return fmt.Errorf("drop table %s: %w", name, err)
+			}
+			continue
+		}
+		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(p)) }); err != nil {
+			return fmt.Errorf("drop table %s: %w", name, err)
+		}
+	}
+	s.mu.Lock()
+	delete(s.tables, name)
+	for _, si := range t.segments {
+		if si.seg != nil {
+			si.seg.close()
+		}
+	}
+	s.mu.Unlock()
+	return os.RemoveAll(filepath.Join(s.dir, "segments", name))
+}
+
+// Table returns a table's definition: created, built in, or nil.
+func (s *Store) Table(name string) *schema.Table {
+	s.mu.RLock()
+	t, ok := s.tables[name]
+	s.mu.RUnlock()
+	if ok {
+		return t.def
+	}
+	if s.opts.Builtin != nil {
+		if def, ok := s.opts.Builtin(name); ok {
+			return def
+		}
+	}
+	return nil
+}
+
+// Tables lists the tables that were created or hold data, sorted by name.
+func (s *Store) Tables() []*schema.Table {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*schema.Table, 0, len(s.tables))
+	for _, t := range s.tables {
+		out = append(out, t.def)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// RetentionCutoff is the oldest time (in datetime ticks) a row may have.
+func (s *Store) RetentionCutoff() int64 {
+	return types.TimeToTicks(s.opts.Now().Add(-s.opts.Retention))
+}
+
+// Append stores rows durably: when it returns nil, they survive a crash and are
+// visible to scans. cols are in the table's column order, each of its type.
+func (s *Store) Append(table string, cols []*vector.Vector, rows int) error {
+	if rows == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	t, err := s.tableFor(table)
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("table %s does not exist", table)
+	}
+	if len(cols) != len(t.def.Columns) {
+		return fmt.Errorf("append to %s: %d columns given, the table has %d", table, len(cols), len(t.def.Columns))
+	}
+	for i, c := range cols {
+		if c.Type != t.def.Columns[i].Type || c.Len < rows {
+			return fmt.Errorf("append to %s: column %s is %s with %d rows, want %s with %d", table, t.def.Columns[i].Name, c.Type, c.Len, t.def.Columns[i].Type, rows)
+		}
+	}
+	val := encodeHotBatch(t.def, cols, rows)
+	t.appendMu.Lock()
+	s.mu.Lock()
+	seq := t.nextSeq + 1
+	s.mu.Unlock()
+	err = s.db.Update(func(txn *badger.Txn) error { return txn.Set(hotKey(table, seq), val) })
+	if err == nil {
+		s.mu.Lock()
+		t.nextSeq = seq
+		t.hot = append(t.hot, &hotBatch{seq: seq, rows: rows, cols: cols})
+		t.hotRows += rows
+		s.mu.Unlock()
+	}
+	t.appendMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", table, err)
+	}
+	return nil
+}
+
+// HotRows is the number of rows of a table not yet sealed.
+func (s *Store) HotRows(table string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if t, ok := s.tables[table]; ok {
+		return t.hotRows
+	}
+	return 0
+}
+
+// NeedsSeal reports whether a table's hot rows have reached the sealing threshold.
+func (s *Store) NeedsSeal(table string) bool { return s.HotRows(table) >= s.opts.SealRows }
+
+// TableDetails summarises what a table holds.
+type TableDetails struct {
+	Rows     int64 // all rows, sealed and hot
+	HotRows  int64
+	Segments int
+	Bytes    int64 // segment bytes on disk
+	RawBytes int64 // the sealed columns' size before encoding and compression
+	MinTime  int64 // datetime ticks of the oldest and newest sealed row; 0 when none
+	MaxTime  int64
+}
+
+// Details returns a table's row counts, segments, size and time range.
+func (s *Store) Details(table string) (TableDetails, error) {
+	var d TableDetails
+	if s.Table(table) == nil {
+		return d, fmt.Errorf("table %s does not exist", table)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, ok := s.tables[table]
+	if !ok {
+		return d, nil
+	}
+	d.HotRows = int64(t.hotRows)
+	d.Rows = d.HotRows
+	for _, si := range t.segments {
+		d.Rows += int64(si.Rows)
+		d.Segments++
+		d.Bytes += si.Bytes
+		d.RawBytes += si.Raw
+		if d.MinTime == 0 || si.MinTime < d.MinTime {
+			d.MinTime = si.MinTime
+		}
+		d.MaxTime = max(d.MaxTime, si.MaxTime)
+	}
+	return d, nil
+}
+
+// Sync makes every acknowledged row durable (with SyncBatch, ahead of the tick).
+func (s *Store) Sync() error { return s.db.Sync() }
