@@ -19,6 +19,8 @@ type command struct {
 var commands = []command{
 	{"check", "parse query files and corpora and report what fails", runCheck},
 	{"demo", "generate a demo store and open the REPL (not built yet)", runDemo},
+	{"ingest", "load JSON lines or CSV files into a table", runIngest},
+	{"query", "run a query or management command against a store", runQuery},
 }
 
 func main() {

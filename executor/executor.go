@@ -1,0 +1,298 @@
+// Package executor runs plans over column batches. Operators form a push
+// pipeline: a scan drives batches through filters and projections on the
+// store's scan goroutines (so they run in parallel across segments) into
+// pipeline breakers (aggregate, sort, top-N), which emit when their input ends.
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/spoorhq/spoor/planner"
+	"github.com/spoorhq/spoor/storage"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// Options limit a run.
+type Options struct {
+	// MaxRows truncates the result (default 100,000); Result.Truncated says so.
+	MaxRows int
+}
+
+// Stats sum up the scans of a run.
+type Stats struct {
+	Segments       int
+	SegmentsPruned int
+	BlocksRead     int
+	HotRows        int64
+	RowsScanned    int64 // rows the scans returned to the plan
+	IndexOnly      bool
+}
+
+// Result is a finished run: the output schema and its rows in batches.
+type Result struct {
+	Columns   []planner.Column
+	Batches   []*vector.Batch
+	Truncated bool
+	Stats     Stats
+}
+
+// Rows returns the number of result rows.
+func (r *Result) Rows() int {
+	n := 0
+	for _, b := range r.Batches {
+		n += b.Len
+	}
+	return n
+}
+
+// errStop tells a scan that nothing downstream wants more rows.
+var errStop = errors.New("stop")
+
+// operator is one step of a push pipeline. push may be called from several
+// goroutines at once; it owns the batch it is given. finish is called once,
+// after the last push.
+type operator interface {
+	push(b *vector.Batch) error
+	finish() error
+}
+
+// Run executes a plan against a store.
+func Run(ctx context.Context, plan *planner.Plan, store *storage.Store, opts Options) (*Result, error) {
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = 100_000
+	}
+	r := &run{ctx: ctx, store: store}
+	res := &Result{Columns: plan.Root.Columns()}
+	sink := &collector{res: res, max: opts.MaxRows}
+	drive, err := r.build(plan.Root, sink)
+	if err != nil {
+		return nil, err
+	}
+	if err := drive(); err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	res.Stats = r.stats
+	return res, nil
+}
+
+type run struct {
+	ctx   context.Context
+	store *storage.Store
+	mu    sync.Mutex
+	stats Stats
+}
+
+// build wires node's pipeline into out and returns the function that drives it.
+func (r *run) build(n planner.Node, out operator) (func() error, error) {
+	switch x := n.(type) {
+	case *planner.Scan:
+		return r.scan(x, out), nil
+	case *planner.Values:
+		return func() error {
+			b := valuesBatch(x)
+			if b.Len > 0 {
+				if err := out.push(b); err != nil && !errors.Is(err, errStop) {
+					return err
+				}
+			}
+			return out.finish()
+		}, nil
+	case *planner.Filter:
+		return r.build(x.Input, &filterOp{pred: x.Pred, out: out})
+	case *planner.Project:
+		return r.build(x.Input, &projectOp{exprs: x.Exprs, out: out})
+	case *planner.Aggregate:
+		return r.build(x.Input, newAggregateOp(x, out))
+	case *planner.Sort:
+		return r.build(x.Input, &sortOp{keys: x.Keys, n: -1, out: out, width: len(x.Columns())})
+	case *planner.TopN:
+		return r.build(x.Input, &sortOp{keys: x.Keys, n: x.N, out: out, width: len(x.Columns())})
+	case *planner.Limit:
+		return r.build(x.Input, &limitOp{n: x.N, out: out})
+	}
+	return nil, fmt.Errorf("BUG: no executor for %T", n)
+}
+
+// scan drives a table scan: the store calls back from its worker goroutines.
+func (r *run) scan(s *planner.Scan, out operator) func() error {
+	return func() error {
+		req := storage.ScanRequest{Table: s.Table, MinTime: s.MinTime, MaxTime: s.MaxTime, Columns: []string{}}
+		var pos []int
+		for i, c := range s.Cols {
+			if s.Needed[i] {
+				req.Columns = append(req.Columns, c.Name)
+				pos = append(pos, i)
+			}
+		}
+		for _, p := range s.Preds {
+			op := storage.Equals
+			switch p.Op {
+			case "has":
+				op = storage.HasTerm
+			case "hasprefix":
+				op = storage.TermPrefix
+			}
+			req.Preds = append(req.Preds, storage.Pred{Column: p.Column, Op: op, Values: p.Values, CaseInsensitive: p.CaseInsensitive})
+		}
+		ctx, cancel := context.WithCancel(r.ctx)
+		defer cancel()
+		var stopped sync.Once
+		st, err := r.store.Scan(ctx, req, func(b *vector.Batch) error {
+			full := &vector.Batch{Len: b.Len, Cols: make([]*vector.Vector, len(s.Cols))}
+			for i, p := range pos {
+				full.Cols[p] = b.Cols[i]
+			}
+			if err := out.push(full); err != nil {
+				if errors.Is(err, errStop) {
+					stopped.Do(cancel)
+				}
+				return err
+			}
+			return nil
+		})
+		r.mu.Lock()
+		r.stats.Segments += st.Segments
+		r.stats.SegmentsPruned += st.SegmentsPruned
+		r.stats.BlocksRead += st.BlocksRead
+		r.stats.HotRows += st.HotRows
+		r.stats.RowsScanned += st.RowsMatched
+		r.mu.Unlock()
+		if err != nil && !errors.Is(err, errStop) && !(errors.Is(err, context.Canceled) && r.ctx.Err() == nil) {
+			return err
+		}
+		return out.finish()
+	}
+}
+
+func valuesBatch(v *planner.Values) *vector.Batch {
+	b := &vector.Batch{Len: len(v.Rows)}
+	for ci, c := range v.Out {
+		vec := vector.New(c.Type, len(v.Rows))
+		for _, row := range v.Rows {
+			vec.Append(row[ci])
+		}
+		b.Cols = append(b.Cols, vec)
+	}
+	return b
+}
+
+// collector gathers the result, up to max rows.
+type collector struct {
+	mu   sync.Mutex
+	res  *Result
+	max  int
+	rows int
+}
+
+func (c *collector) push(b *vector.Batch) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rows >= c.max {
+		c.res.Truncated = true
+		return errStop
+	}
+	if c.rows+b.Len > c.max {
+		b = sliceBatch(b, selRange(0, c.max-c.rows))
+		c.res.Truncated = true
+	}
+	c.res.Batches = append(c.res.Batches, b)
+	c.rows += b.Len
+	return nil
+}
+
+func (c *collector) finish() error { return nil }
+
+func selRange(lo, hi int) []int {
+	s := make([]int, hi-lo)
+	for i := range s {
+		s[i] = lo + i
+	}
+	return s
+}
+
+// sliceBatch keeps the selected rows of a batch (nil columns stay nil).
+func sliceBatch(b *vector.Batch, sel []int) *vector.Batch {
+	out := &vector.Batch{Len: len(sel), Cols: make([]*vector.Vector, len(b.Cols))}
+	for i, c := range b.Cols {
+		if c != nil {
+			out.Cols[i] = gather(c, sel)
+		}
+	}
+	return out
+}
+
+// gather builds a vector from the rows of v at the given positions.
+func gather(v *vector.Vector, idx []int) *vector.Vector {
+	out := &vector.Vector{Type: v.Type, Len: len(idx)}
+	switch vector.Storage(v.Type) {
+	case vector.StoreInts:
+		out.Ints = make([]int64, len(idx))
+		for i, r := range idx {
+			out.Ints[i] = v.Ints[r]
+		}
+	case vector.StoreReals:
+		out.Reals = make([]float64, len(idx))
+		for i, r := range idx {
+			out.Reals[i] = v.Reals[r]
+		}
+	case vector.StoreStrs:
+		out.Strs = make([]string, len(idx))
+		for i, r := range idx {
+			out.Strs[i] = v.Strs[r]
+		}
+	case vector.StoreDyn:
+		out.Dyn = make([]any, len(idx))
+		for i, r := range idx {
+			out.Dyn[i] = v.Dyn[r]
+		}
+	}
+	if v.Nulls != nil {
+		for i, r := range idx {
+			if v.IsNull(r) {
+				out.SetNull(i)
+			}
+		}
+	}
+	return out
+}
+
+// eval computes an expression over a batch.
+func eval(x planner.Expr, b *vector.Batch) (*vector.Vector, error) {
+	switch e := x.(type) {
+	case *planner.ColumnRef:
+		c := b.Cols[e.Index]
+		if c == nil {
+			return nil, fmt.Errorf("BUG: column %s was not read", e.Name)
+		}
+		return c, nil
+	case *planner.Const:
+		return broadcast(e.V, b.Len), nil
+	case *planner.Call:
+		if e.Fn.Eval == nil {
+			return nil, fmt.Errorf("%s() cannot be evaluated here", e.Fn.Name)
+		}
+		args := make([]*vector.Vector, len(e.Args))
+		for i, a := range e.Args {
+			v, err := eval(a, b)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = v
+		}
+		return e.Fn.Eval(args, b.Len)
+	}
+	return nil, fmt.Errorf("BUG: cannot evaluate %T", x)
+}
+
+// broadcast makes a vector of n copies of v.
+func broadcast(v types.Value, n int) *vector.Vector {
+	out := vector.New(v.Type, n)
+	for i := 0; i < n; i++ {
+		out.Append(v)
+	}
+	return out
+}

@@ -1,0 +1,410 @@
+package executor
+
+import (
+	"encoding/binary"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spoorhq/spoor/functions"
+	"github.com/spoorhq/spoor/planner"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// filterOp keeps rows whose predicate is true; null and false rows go.
+type filterOp struct {
+	pred planner.Expr
+	out  operator
+}
+
+func (f *filterOp) push(b *vector.Batch) error {
+	v, err := eval(f.pred, b)
+	if err != nil {
+		return err
+	}
+	sel := make([]int, 0, b.Len)
+	for i := 0; i < b.Len; i++ {
+		if v.IsNull(i) {
+			continue
+		}
+		if v.Type == types.Bool && v.Ints[i] != 0 || v.Type == types.Dynamic && v.Dyn[i] == true {
+			sel = append(sel, i)
+		}
+	}
+	if len(sel) == 0 {
+		return nil
+	}
+	if len(sel) == b.Len {
+		return f.out.push(b)
+	}
+	return f.out.push(sliceBatch(b, sel))
+}
+
+func (f *filterOp) finish() error { return f.out.finish() }
+
+// projectOp computes new columns.
+type projectOp struct {
+	exprs []planner.Expr
+	out   operator
+}
+
+func (p *projectOp) push(b *vector.Batch) error {
+	nb := &vector.Batch{Len: b.Len, Cols: make([]*vector.Vector, len(p.exprs))}
+	for i, x := range p.exprs {
+		v, err := eval(x, b)
+		if err != nil {
+			return err
+		}
+		nb.Cols[i] = v
+	}
+	return p.out.push(nb)
+}
+
+func (p *projectOp) finish() error { return p.out.finish() }
+
+// limitOp passes the first n rows and then stops the scan.
+type limitOp struct {
+	mu   sync.Mutex
+	n    int64
+	seen int64
+	out  operator
+}
+
+func (l *limitOp) push(b *vector.Batch) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	left := l.n - l.seen
+	if left <= 0 {
+		return errStop
+	}
+	if int64(b.Len) > left {
+		b = sliceBatch(b, selRange(0, int(left)))
+	}
+	l.seen += int64(b.Len)
+	if err := l.out.push(b); err != nil {
+		return err
+	}
+	if l.seen >= l.n {
+		return errStop
+	}
+	return nil
+}
+
+func (l *limitOp) finish() error { return l.out.finish() }
+
+// aggregateOp groups rows by key and folds the aggregates of each group.
+type aggregateOp struct {
+	node   *planner.Aggregate
+	out    operator
+	mu     sync.Mutex
+	groups map[string]*group
+	order  []*group
+}
+
+type group struct {
+	keys   []types.Value
+	states []functions.AggState
+}
+
+func newAggregateOp(n *planner.Aggregate, out operator) *aggregateOp {
+	return &aggregateOp{node: n, out: out, groups: map[string]*group{}}
+}
+
+func (a *aggregateOp) push(b *vector.Batch) error {
+	keys := make([]*vector.Vector, len(a.node.Keys))
+	for i, k := range a.node.Keys {
+		v, err := eval(k, b)
+		if err != nil {
+			return err
+		}
+		keys[i] = v
+	}
+	args := make([][]*vector.Vector, len(a.node.Aggs))
+	for i, ag := range a.node.Aggs {
+		for _, x := range ag.Args {
+			v, err := eval(x, b)
+			if err != nil {
+				return err
+			}
+			args[i] = append(args[i], v)
+		}
+	}
+	// Partial aggregation of this batch, then one merge under the lock.
+	local := map[string]*group{}
+	var kb []byte
+	for r := 0; r < b.Len; r++ {
+		kb = kb[:0]
+		for _, k := range keys {
+			kb = appendKey(kb, k, r)
+		}
+		g, ok := local[string(kb)]
+		if !ok {
+			g = a.newGroup(keys, r)
+			local[string(kb)] = g
+		}
+		for i, s := range g.states {
+			s.Add(args[i], r)
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k, g := range local {
+		if into, ok := a.groups[k]; ok {
+			for i, s := range into.states {
+				s.Merge(g.states[i])
+			}
+			continue
+		}
+		a.groups[k] = g
+	}
+	return nil
+}
+
+func (a *aggregateOp) newGroup(keys []*vector.Vector, r int) *group {
+	g := &group{keys: make([]types.Value, len(keys)), states: make([]functions.AggState, len(a.node.Aggs))}
+	for i, k := range keys {
+		g.keys[i] = k.Value(r)
+	}
+	for i, ag := range a.node.Aggs {
+		ts := make([]types.Type, len(ag.Args))
+		for j, x := range ag.Args {
+			ts[j] = x.Type()
+		}
+		g.states[i] = ag.Fn.NewAgg(ts)
+	}
+	return g
+}
+
+func (a *aggregateOp) finish() error {
+	a.mu.Lock()
+	groups := make([]*group, 0, len(a.groups))
+	keys := make([]string, 0, len(a.groups))
+	for k := range a.groups {
+		keys = append(keys, k)
+	}
+	// A deterministic order: by encoded key.
+	sort.Strings(keys)
+	for _, k := range keys {
+		groups = append(groups, a.groups[k])
+	}
+	a.mu.Unlock()
+	if len(a.node.Keys) == 0 && len(groups) == 0 {
+		// summarize without by yields one row even over no input.
+		groups = append(groups, a.newGroup(nil, 0))
+	}
+	cols := a.node.Out
+	for lo := 0; lo < len(groups); lo += vector.BatchSize {
+		part := groups[lo:min(lo+vector.BatchSize, len(groups))]
+		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, len(cols))}
+		for ci, c := range cols {
+			b.Cols[ci] = vector.New(c.Type, len(part))
+		}
+		for _, g := range part {
+			for i, k := range g.keys {
+				b.Cols[i].Append(k)
+			}
+			for i, s := range g.states {
+				b.Cols[len(g.keys)+i].Append(fitType(s.Result(), cols[len(g.keys)+i].Type))
+			}
+		}
+		if err := a.out.push(b); err != nil {
+			if err == errStop {
+				break
+			}
+			return err
+		}
+	}
+	return a.out.finish()
+}
+
+// fitType labels a value with the planned type when the representations agree.
+func fitType(v types.Value, t types.Type) types.Value {
+	if v.Type == t || v.Null && t != types.String {
+		v.Type = t
+	}
+	return v
+}
+
+// appendKey encodes row r of v so that equal values, and only they, encode equally.
+func appendKey(dst []byte, v *vector.Vector, r int) []byte {
+	if v.IsNull(r) {
+		return append(dst, 0)
+	}
+	dst = append(dst, 1)
+	switch vector.Storage(v.Type) {
+	case vector.StoreInts:
+		return binary.BigEndian.AppendUint64(dst, uint64(v.Ints[r])^(1<<63))
+	case vector.StoreReals:
+		return binary.BigEndian.AppendUint64(dst, math.Float64bits(v.Reals[r]))
+	case vector.StoreStrs:
+		dst = binary.AppendUvarint(dst, uint64(len(v.Strs[r])))
+		return append(dst, v.Strs[r]...)
+	default:
+		s := types.DynamicToJSON(v.Dyn[r])
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		return append(dst, s...)
+	}
+}
+
+// sortOp sorts its whole input (n < 0) or keeps the first n rows (top-N).
+type sortOp struct {
+	keys  []planner.SortKey
+	n     int64
+	width int
+	out   operator
+	mu    sync.Mutex
+	rows  []sortRow
+}
+
+type sortRow struct {
+	keys []types.Value
+	vals []types.Value
+}
+
+func (s *sortOp) push(b *vector.Batch) error {
+	keys := make([]*vector.Vector, len(s.keys))
+	for i, k := range s.keys {
+		v, err := eval(k.X, b)
+		if err != nil {
+			return err
+		}
+		keys[i] = v
+	}
+	rows := make([]sortRow, b.Len)
+	for r := 0; r < b.Len; r++ {
+		row := sortRow{keys: make([]types.Value, len(keys)), vals: make([]types.Value, len(b.Cols))}
+		for i, k := range keys {
+			row.keys[i] = k.Value(r)
+		}
+		for i, c := range b.Cols {
+			if c != nil {
+				row.vals[i] = c.Value(r)
+			}
+		}
+		rows[r] = row
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rows = append(s.rows, rows...)
+	if s.n >= 0 && int64(len(s.rows)) > 4*s.n+4*vector.BatchSize {
+		s.sortRows()
+		s.rows = s.rows[:s.n]
+	}
+	return nil
+}
+
+func (s *sortOp) sortRows() {
+	sort.SliceStable(s.rows, func(i, j int) bool { return s.less(s.rows[i], s.rows[j]) })
+}
+
+func (s *sortOp) less(a, b sortRow) bool {
+	for i, k := range s.keys {
+		c := compareForSort(a.keys[i], b.keys[i], k.NullsFirst)
+		if c == 0 {
+			continue
+		}
+		if k.Desc {
+			// Nulls keep their place whatever the direction.
+			if a.keys[i].Null != b.keys[i].Null {
+				return c < 0
+			}
+			return c > 0
+		}
+		return c < 0
+	}
+	return false
+}
+
+func (s *sortOp) finish() error {
+	s.mu.Lock()
+	s.sortRows()
+	rows := s.rows
+	if s.n >= 0 && int64(len(rows)) > s.n {
+		rows = rows[:s.n]
+	}
+	s.mu.Unlock()
+	for lo := 0; lo < len(rows); lo += vector.BatchSize {
+		part := rows[lo:min(lo+vector.BatchSize, len(rows))]
+		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, s.width)}
+		for ci := 0; ci < s.width; ci++ {
+			t := types.Unknown
+			for _, r := range part {
+				if r.vals[ci].Type != types.Unknown {
+					t = r.vals[ci].Type
+					break
+				}
+			}
+			if t == types.Unknown {
+				continue
+			}
+			v := vector.New(t, len(part))
+			for _, r := range part {
+				v.Append(r.vals[ci])
+			}
+			b.Cols[ci] = v
+		}
+		if err := s.out.push(b); err != nil {
+			if err == errStop {
+				break
+			}
+			return err
+		}
+	}
+	return s.out.finish()
+}
+
+// compareForSort orders two values of one type; nulls sort first when
+// nullsFirst, else last (in ascending terms).
+func compareForSort(a, b types.Value, nullsFirst bool) int {
+	an, bn := a.Null && a.Type != types.String, b.Null && b.Type != types.String
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		if nullsFirst {
+			return -1
+		}
+		return 1
+	case bn:
+		if nullsFirst {
+			return 1
+		}
+		return -1
+	}
+	return Compare(a, b)
+}
+
+// Compare orders two non-null values of the same type.
+func Compare(a, b types.Value) int {
+	switch vector.Storage(a.Type) {
+	case vector.StoreInts:
+		return cmp(a.I, b.I)
+	case vector.StoreReals:
+		switch {
+		case a.F < b.F:
+			return -1
+		case a.F > b.F:
+			return 1
+		case math.IsNaN(a.F) && !math.IsNaN(b.F):
+			return -1
+		case !math.IsNaN(a.F) && math.IsNaN(b.F):
+			return 1
+		}
+		return 0
+	case vector.StoreStrs:
+		return strings.Compare(a.S, b.S)
+	}
+	return strings.Compare(types.DynamicToJSON(a.D), types.DynamicToJSON(b.D))
+}
+
+func cmp(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

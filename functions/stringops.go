@@ -1,0 +1,515 @@
+package functions
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// String operators: the has family (term matching), contains, startswith, endswith,
+// =~, !~, matches regex, has_any and has_all. The left operand is a string or a
+// dynamic value read as tostring() reads it. Strings are never null, so these never
+// give null. Operators without _cs ignore case.
+//
+// Terms, as Kusto defines them: a string is broken into maximal runs of ASCII letters
+// and digits. has finds the needle as a whole term; a needle holding other characters
+// ("-abc", "a.b c") is a phrase, found as a substring whose alphanumeric ends sit at
+// term boundaries: where the needle starts with a letter or digit, the text before
+// the match must not be one, and likewise at its end. hasprefix checks only the start
+// boundary, hassuffix only the end one.
+
+func init() {
+	for _, ci := range []bool{true, false} {
+		suffix := ""
+		if !ci {
+			suffix = "_cs"
+		}
+		for _, m := range []termMode{termWhole, termPrefix, termSuffix} {
+			name := m.String() + suffix
+			doc := fmt.Sprintf("Whether the right-hand string is %s in the left-hand one (term match%s)", m.doc(), caseDoc(ci))
+			scalar(name, 2, 2, doc, strOpCheck(false), termEval(m, ci, false))
+			scalar("!"+name, 2, 2, "Negation of "+name, strOpCheck(false), termEval(m, ci, true))
+		}
+		for _, op := range []substrOp{opContains, opStartsWith, opEndsWith} {
+			name := op.String() + suffix
+			doc := fmt.Sprintf("Whether the left-hand string %s the right-hand one%s", op.doc(), caseDoc(ci))
+			scalar(name, 2, 2, doc, strOpCheck(true), substrEval(op, ci, false))
+			scalar("!"+name, 2, 2, "Negation of "+name, strOpCheck(true), substrEval(op, ci, true))
+		}
+	}
+	scalar("=~", 2, 2, "String equality ignoring case", strOpCheck(true), foldEqEval(false))
+	scalar("!~", 2, 2, "String inequality ignoring case", strOpCheck(true), foldEqEval(true))
+	scalar("matches regex", 2, 2, "Whether the left-hand string contains a match of the RE2 regex on the right", regexOpCheck, matchesEval)
+	scalar("has_any", 2, -1, "Whether the left-hand string has any of the listed terms (has semantics, ignoring case)", hasListCheck, hasListEval(false))
+	scalar("has_all", 2, -1, "Whether the left-hand string has all of the listed terms (has semantics, ignoring case)", hasListCheck, hasListEval(true))
+}
+
+func caseDoc(ci bool) string {
+	if ci {
+		return ", ignoring case"
+	}
+	return ", case-sensitive"
+}
+
+// strOpCheck is the rule of a binary string operator: text on both sides (dynamicRight
+// allows a dynamic right-hand side too, as Kusto does for all but the has family).
+func strOpCheck(dynamicRight bool) checkFn {
+	return func(name string, args []types.Type, _ []*types.Value) (types.Type, error) {
+		if !isTextual(args[0]) {
+			return types.Unknown, fmt.Errorf("'%s' expects a string on its left, got %s", name, args[0])
+		}
+		if args[1] != types.String && !(dynamicRight && args[1] == types.Dynamic) {
+			return types.Unknown, fmt.Errorf("'%s' expects a string on its right, got %s", name, args[1])
+		}
+		return types.Bool, nil
+	}
+}
+
+// isAlnum marks the ASCII letters and digits, the characters of terms.
+var isAlnum = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-32] = true, true
+	}
+	return t
+}()
+
+type termMode uint8
+
+const (
+	termWhole termMode = iota
+	termPrefix
+	termSuffix
+)
+
+func (m termMode) String() string {
+	return [...]string{"has", "hasprefix", "hassuffix"}[m]
+}
+
+func (m termMode) doc() string {
+	return [...]string{"a whole term", "a term prefix", "a term suffix"}[m]
+}
+
+// termMatcher finds one needle in texts with term semantics.
+type termMatcher struct {
+	needle     string // lower case when folding
+	mode       termMode
+	fold       bool // ASCII case folding of the text
+	lowerText  bool // the needle is not ASCII: lower the whole text instead
+	single     bool // the needle is one run of letters and digits
+	leftBound  bool // the match must start at a term start
+	rightBound bool // the match must end at a term end
+}
+
+func newTermMatcher(needle string, mode termMode, ci bool) termMatcher {
+	m := termMatcher{needle: needle, mode: mode}
+	if ci {
+		lower, ascii := lowerASCII(needle)
+		if !ascii {
+			lower = strings.ToLower(needle)
+		}
+		m.needle, m.fold, m.lowerText = lower, ascii, !ascii
+	}
+	if m.needle == "" {
+		return m
+	}
+	m.single = true
+	for i := 0; i < len(m.needle); i++ {
+		if !isAlnum[m.needle[i]] {
+			m.single = false
+			break
+		}
+	}
+	m.leftBound = mode != termSuffix && isAlnum[m.needle[0]]
+	m.rightBound = mode != termPrefix && isAlnum[m.needle[len(m.needle)-1]]
+	return m
+}
+
+// match reports whether the needle occurs in text.
+func (m *termMatcher) match(text string) bool {
+	if m.needle == "" {
+		return true
+	}
+	fold := m.fold
+	if m.lowerText {
+		text, fold = strings.ToLower(text), false
+	}
+	if m.single {
+		return m.matchTerm(text, fold)
+	}
+	return m.matchPhrase(text, fold)
+}
+
+// matchTerm is the fast path for a needle that is one term: one pass over the text's
+// terms, comparing those long enough.
+func (m *termMatcher) matchTerm(text string, fold bool) bool {
+	k := len(m.needle)
+	i, n := 0, len(text)
+	for i < n {
+		for i < n && !isAlnum[text[i]] {
+			i++
+		}
+		start := i
+		for i < n && isAlnum[text[i]] {
+			i++
+		}
+		l := i - start
+		if l < k {
+			continue
+		}
+		var part string
+		switch m.mode {
+		case termWhole:
+			if l != k {
+				continue
+			}
+			part = text[start:i]
+		case termPrefix:
+			part = text[start : start+k]
+		default:
+			part = text[i-k : i]
+		}
+		if equalText(part, m.needle, fold) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPhrase finds each occurrence of the needle and checks its boundaries.
+func (m *termMatcher) matchPhrase(text string, fold bool) bool {
+	k := len(m.needle)
+	for from := 0; from+k <= len(text); {
+		j := indexText(text[from:], m.needle, fold)
+		if j < 0 {
+			return false
+		}
+		start := from + j
+		end := start + k
+		if (!m.leftBound || start == 0 || !isAlnum[text[start-1]]) &&
+			(!m.rightBound || end == len(text) || !isAlnum[text[end]]) {
+			return true
+		}
+		from = start + 1
+	}
+	return false
+}
+
+// equalText compares s with a needle that is already lower case when fold is set.
+func equalText(s, needle string, fold bool) bool {
+	if !fold {
+		return s == needle
+	}
+	if len(s) != len(needle) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != needle[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexText finds a needle (lower case when fold is set) in s.
+func indexText(s, needle string, fold bool) int {
+	if !fold {
+		return strings.Index(s, needle)
+	}
+	k := len(needle)
+	if k == 0 {
+		return 0
+	}
+	c0 := needle[0]
+	u0 := c0
+	if c0 >= 'a' && c0 <= 'z' {
+		u0 = c0 - ('a' - 'A')
+	}
+	for i := 0; i+k <= len(s); i++ {
+		// Fast path: jump to the next byte that can start a match.
+		if c := s[i]; c != c0 && c != u0 {
+			j := strings.IndexByte(s[i:len(s)-k+1], c0)
+			if u0 != c0 {
+				if ju := strings.IndexByte(s[i:len(s)-k+1], u0); ju >= 0 && (j < 0 || ju < j) {
+					j = ju
+				}
+			}
+			if j < 0 {
+				return -1
+			}
+			i += j
+		}
+		if equalText(s[i:i+k], needle, true) {
+			return i
+		}
+	}
+	return -1
+}
+
+func termEval(mode termMode, ci, negate bool) evalFn {
+	return strStrToBool(
+		func(needle string) *termMatcher { m := newTermMatcher(needle, mode, ci); return &m },
+		func(m *termMatcher, text string) bool { return m.match(text) != negate },
+	)
+}
+
+type substrOp uint8
+
+const (
+	opContains substrOp = iota
+	opStartsWith
+	opEndsWith
+)
+
+func (op substrOp) String() string {
+	return [...]string{"contains", "startswith", "endswith"}[op]
+}
+
+func (op substrOp) doc() string {
+	return [...]string{"contains", "starts with", "ends with"}[op]
+}
+
+// substrMatcher is a prepared needle of contains, startswith or endswith.
+type substrMatcher struct {
+	needle    string
+	fold      bool
+	lowerText bool
+}
+
+func newSubstrMatcher(needle string, ci bool) substrMatcher {
+	if !ci {
+		return substrMatcher{needle: needle}
+	}
+	if lower, ascii := lowerASCII(needle); ascii {
+		return substrMatcher{needle: lower, fold: true}
+	}
+	return substrMatcher{needle: strings.ToLower(needle), lowerText: true}
+}
+
+func (m *substrMatcher) match(op substrOp, text string) bool {
+	fold := m.fold
+	if m.lowerText {
+		text = strings.ToLower(text)
+	}
+	k := len(m.needle)
+	switch op {
+	case opStartsWith:
+		return len(text) >= k && equalText(text[:k], m.needle, fold)
+	case opEndsWith:
+		return len(text) >= k && equalText(text[len(text)-k:], m.needle, fold)
+	}
+	return indexText(text, m.needle, fold) >= 0
+}
+
+func substrEval(op substrOp, ci, negate bool) evalFn {
+	return strStrToBool(
+		func(needle string) *substrMatcher { m := newSubstrMatcher(needle, ci); return &m },
+		func(m *substrMatcher, text string) bool { return m.match(op, text) != negate },
+	)
+}
+
+func foldEqEval(negate bool) evalFn {
+	return strStrToBool(
+		func(needle string) string { return needle },
+		func(needle, text string) bool { return strings.EqualFold(text, needle) != negate },
+	)
+}
+
+func regexOpCheck(name string, args []types.Type, consts []*types.Value) (types.Type, error) {
+	if _, err := strOpCheck(true)(name, args, consts); err != nil {
+		return types.Unknown, err
+	}
+	if p, ok := constString(consts, 1); ok {
+		if _, err := compileRegex(p); err != nil {
+			return types.Unknown, fmt.Errorf("'matches regex': %v", err)
+		}
+	}
+	return types.Bool, nil
+}
+
+func matchesEval(args []*vector.Vector, n int) (*vector.Vector, error) {
+	text, pat := texts(args[0], n), texts(args[1], n)
+	out := newVec(types.Bool, n)
+	var c regexCursor
+	for i, s := range text {
+		re, err := c.get(pat[i])
+		if err != nil {
+			return nil, err
+		}
+		setBool(out, i, re.MatchString(s))
+	}
+	return out, nil
+}
+
+// has_any and has_all: args[0] is the text, every further argument a needle; a
+// dynamic array needle stands for its elements. Needles are matched as has matches
+// them, ignoring case.
+
+func hasListCheck(name string, args []types.Type, _ []*types.Value) (types.Type, error) {
+	if !isTextual(args[0]) {
+		return types.Unknown, fmt.Errorf("'%s' expects a string on its left, got %s", name, args[0])
+	}
+	return types.Bool, nil
+}
+
+// termSet is a prepared list of needles: single-term needles in a map from their
+// lower-case text to their position, phrases as matchers.
+type termSet struct {
+	single  map[string]int
+	phrases []termMatcher
+	count   int  // distinct needles, single and phrase
+	empty   bool // an empty needle, which every text has
+}
+
+func newTermSet(needles []string) *termSet {
+	ts := &termSet{single: make(map[string]int, len(needles))}
+	seen := make(map[string]bool, len(needles))
+	for _, s := range needles {
+		m := newTermMatcher(s, termWhole, true)
+		if seen[m.needle] {
+			continue
+		}
+		seen[m.needle] = true
+		switch {
+		case m.needle == "":
+			ts.empty = true
+			continue
+		case m.single && m.fold:
+			ts.single[m.needle] = ts.count
+		default:
+			ts.phrases = append(ts.phrases, m)
+		}
+		ts.count++
+	}
+	return ts
+}
+
+// matchAny reports whether text has any needle of the set.
+func (ts *termSet) matchAny(text string) bool {
+	if ts.empty {
+		return true
+	}
+	if len(ts.single) > 0 {
+		var buf [64]byte
+		found := false
+		forEachTerm(text, buf[:0], func(term []byte) bool {
+			_, found = ts.single[string(term)]
+			return found
+		})
+		if found {
+			return true
+		}
+	}
+	for i := range ts.phrases {
+		if ts.phrases[i].match(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAll reports whether text has every needle of the set.
+func (ts *termSet) matchAll(text string, seen []bool) bool {
+	clear(seen)
+	left := len(ts.single)
+	if left > 0 {
+		var buf [64]byte
+		forEachTerm(text, buf[:0], func(term []byte) bool {
+			if k, ok := ts.single[string(term)]; ok && !seen[k] {
+				seen[k] = true
+				left--
+			}
+			return left == 0
+		})
+		if left > 0 {
+			return false
+		}
+	}
+	for i := range ts.phrases {
+		if !ts.phrases[i].match(text) {
+			return false
+		}
+	}
+	return true
+}
+
+// forEachTerm calls f with each term of text in lower case until f returns true. The
+// slice is reused between calls.
+func forEachTerm(text string, buf []byte, f func(term []byte) bool) {
+	i, n := 0, len(text)
+	for i < n {
+		for i < n && !isAlnum[text[i]] {
+			i++
+		}
+		buf = buf[:0]
+		for i < n && isAlnum[text[i]] {
+			c := text[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+			i++
+		}
+		if len(buf) > 0 && f(buf) {
+			return
+		}
+	}
+}
+
+// needlesAt collects the needles of row i.
+func needlesAt(elems []*vector.Vector, i int) []string {
+	var out []string
+	for _, e := range elems {
+		if e.Type == types.Dynamic {
+			if arr, ok := e.Dyn[i].([]any); ok {
+				for _, d := range arr {
+					if d != nil {
+						out = append(out, dynText(d))
+					}
+				}
+				continue
+			}
+			if nullAt(e, i) {
+				continue
+			}
+		}
+		out = append(out, textAt(e, i))
+	}
+	return out
+}
+
+func hasListEval(all bool) evalFn {
+	return func(args []*vector.Vector, n int) (*vector.Vector, error) {
+		text, elems := texts(args[0], n), args[1:]
+		out := newVec(types.Bool, n)
+		allConst := true
+		for _, e := range elems {
+			if !isConst(e, n) {
+				allConst = false
+				break
+			}
+		}
+		var ts *termSet
+		var seen []bool
+		for i, s := range text {
+			if ts == nil || !allConst {
+				ts = newTermSet(needlesAt(elems, i))
+				seen = make([]bool, len(ts.single))
+			}
+			if all {
+				setBool(out, i, ts.matchAll(s, seen))
+			} else {
+				setBool(out, i, ts.matchAny(s))
+			}
+		}
+		return out, nil
+	}
+}

@@ -1,0 +1,675 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spoorhq/spoor/functions"
+	"github.com/spoorhq/spoor/parser"
+	"github.com/spoorhq/spoor/schema"
+	"github.com/spoorhq/spoor/types"
+)
+
+// Catalog resolves table names for the binder.
+type Catalog interface {
+	// Table returns a table's definition, or nil.
+	Table(name string) *schema.Table
+	// TableNames lists the known tables, for suggestions.
+	TableNames() []string
+}
+
+// Options for binding.
+type Options struct {
+	// Now is the query's start time: now(), ago() and datetime() are relative to it.
+	Now time.Time
+}
+
+// Plan is a bound query.
+type Plan struct {
+	Root Node
+	// Render is the render operator's chart type, kept as a hint for clients.
+	Render string
+}
+
+type binder struct {
+	cat     Catalog
+	opts    Options
+	errs    errs
+	scalars map[string]Expr
+	tables  map[string]*parser.PipeExpr
+	render  string
+}
+
+// Bind binds a parsed query: its let statements, then its last tabular statement.
+// The error, if any, is an ErrorList.
+func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	b := &binder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*parser.PipeExpr{}}
+	var root Node
+	for _, st := range q.Statements {
+		switch s := st.(type) {
+		case *parser.LetStmt:
+			b.let(s)
+		case *parser.QueryStmt:
+			if n := b.pipe(s.Body); n != nil {
+				root = n
+			}
+		case *parser.SetStmt:
+			// Request options are accepted and have no effect yet.
+		default:
+			b.errs.add(st.Start(), "this statement is not supported yet")
+		}
+	}
+	if err := b.errs.result(); err != nil {
+		return nil, err
+	}
+	if root == nil {
+		last := q.Statements[len(q.Statements)-1]
+		return nil, ErrorList{{Pos: last.Start(), Msg: "the query has no tabular expression to return"}}
+	}
+	root = Optimize(root)
+	return &Plan{Root: root, Render: b.render}, nil
+}
+
+func (b *binder) let(s *parser.LetStmt) {
+	if s.Func != nil {
+		b.errs.add(s.Pos, "let functions are not supported yet")
+		return
+	}
+	if len(s.Value.Ops) == 0 {
+		if es, ok := s.Value.Source.(*parser.ExprSource); ok {
+			if nr, ok := es.X.(*parser.NameRef); ok && b.isTable(nr.Name) {
+				b.tables[s.Name.Value] = s.Value
+				return
+			}
+			sc := &scope{b: b}
+			if x := sc.bindExpr(es.X); x != nil {
+				b.scalars[s.Name.Value] = x
+			}
+			return
+		}
+	}
+	b.tables[s.Name.Value] = s.Value
+}
+
+func (b *binder) isTable(name string) bool {
+	_, ok := b.tables[name]
+	return ok || b.cat.Table(name) != nil
+}
+
+// pipe binds a tabular expression.
+func (b *binder) pipe(p *parser.PipeExpr) Node {
+	n := b.source(p.Source)
+	for _, op := range p.Ops {
+		if n == nil {
+			return nil
+		}
+		n = b.operator(n, op)
+	}
+	return n
+}
+
+func (b *binder) source(src parser.Source) Node {
+	switch s := src.(type) {
+	case *parser.ExprSource:
+		return b.tableExpr(s.X)
+	case *parser.PrintOp:
+		return b.print(s)
+	case *parser.DatatableOp:
+		return b.datatable(s)
+	}
+	b.errs.add(src.Start(), "%s is not supported yet", firstWord(parser.FormatNode(src)))
+	return nil
+}
+
+func (b *binder) tableExpr(x parser.Expr) Node {
+	switch e := x.(type) {
+	case *parser.NameRef:
+		return b.table(e.Name, e.Pos)
+	case *parser.ParenExpr:
+		if pe, ok := e.X.(*parser.PipeExpr); ok {
+			return b.pipe(pe)
+		}
+		return b.tableExpr(e.X)
+	case *parser.PipeExpr:
+		return b.pipe(e)
+	case *parser.CallExpr:
+		if e.Name == "table" && len(e.Args) == 1 {
+			if l, ok := e.Args[0].(*parser.Literal); ok && l.Type == "string" {
+				return b.table(l.Str, l.Pos)
+			}
+		}
+	}
+	b.errs.add(x.Start(), "expected a table name or a subquery")
+	return nil
+}
+
+func (b *binder) table(name string, pos parser.Position) Node {
+	if p, ok := b.tables[name]; ok {
+		return b.pipe(p)
+	}
+	def := b.cat.Table(name)
+	if def == nil {
+		b.errs.add(pos, "unknown table '%s'%s", name, didYouMean(name, b.cat.TableNames()))
+		return nil
+	}
+	scan := &Scan{Table: def.Name, TimeColumn: def.TimeColumn, Needed: make([]bool, len(def.Columns))}
+	for _, c := range def.Columns {
+		scan.Cols = append(scan.Cols, Column{Name: c.Name, Type: c.Type})
+	}
+	return scan
+}
+
+func firstWord(s string) string {
+	for i, r := range s {
+		if r == ' ' || r == '(' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// operator binds one piped operator over its input.
+func (b *binder) operator(in Node, op parser.Operator) Node {
+	sc := &scope{cols: in.Columns(), b: b}
+	switch o := op.(type) {
+	case *parser.WhereOp:
+		pred := sc.bindExpr(o.Pred)
+		if pred == nil {
+			return nil
+		}
+		if t := pred.Type(); t != types.Bool && t != types.Dynamic {
+			b.errs.add(o.Pred.Start(), "'where' needs a bool predicate, got %s", t)
+			return nil
+		}
+		return &Filter{Input: in, Pred: pred}
+	case *parser.ProjectOp:
+		return b.project(in, sc, o.Columns, false)
+	case *parser.ExtendOp:
+		return b.project(in, sc, o.Columns, true)
+	case *parser.SummarizeOp:
+		return b.summarize(in, sc, o)
+	case *parser.CountOp:
+		count, ok := functions.Lookup("count")
+		if !ok || count.Kind != functions.Aggregate {
+			b.errs.add(o.Pos, "count is not available")
+			return nil
+		}
+		name := "Count"
+		if o.As != nil {
+			name = o.As.Value
+		}
+		return &Aggregate{Input: in, Aggs: []AggCall{{Fn: count, T: types.Long}}, Out: []Column{{Name: name, Type: types.Long}}}
+	case *parser.TakeOp:
+		n, ok := b.constCount(sc, o.Count)
+		if !ok {
+			return nil
+		}
+		return &Limit{Input: in, N: n}
+	case *parser.SortOp:
+		keys := b.sortKeys(sc, o.Keys)
+		if keys == nil {
+			return nil
+		}
+		return &Sort{Input: in, Keys: keys}
+	case *parser.TopOp:
+		n, ok := b.constCount(sc, o.Count)
+		keys := b.sortKeys(sc, o.Keys)
+		if !ok || keys == nil {
+			return nil
+		}
+		return &TopN{Input: in, Keys: keys, N: n}
+	case *parser.DistinctOp:
+		return b.distinct(in, sc, o)
+	case *parser.ProjectAwayOp, *parser.ProjectKeepOp, *parser.ProjectRenameOp, *parser.ProjectReorderOp:
+		return b.reshape(in, op)
+	case *parser.RenderOp:
+		b.render = o.Chart.Value
+		return in
+	case *parser.GetSchemaOp:
+		return getschema(in)
+	}
+	b.errs.add(op.Start(), "operator '%s' is not supported yet", firstWord(parser.FormatNode(op)))
+	return nil
+}
+
+// constCount binds a row count: a non-negative integer constant.
+func (b *binder) constCount(sc *scope, x parser.Expr) (int64, bool) {
+	e := sc.bindExpr(x)
+	if e == nil {
+		return 0, false
+	}
+	c, ok := e.(*Const)
+	if !ok || (c.V.Type != types.Long && c.V.Type != types.Int) || c.V.Null || c.V.I < 0 {
+		b.errs.add(x.Start(), "expected a non-negative whole number of rows")
+		return 0, false
+	}
+	return c.V.I, true
+}
+
+func (b *binder) sortKeys(sc *scope, keys []*parser.SortKey) []SortKey {
+	var out []SortKey
+	ok := true
+	for _, k := range keys {
+		x := sc.bindExpr(k.X)
+		if x == nil {
+			ok = false
+			continue
+		}
+		// KQL sorts descending by default; nulls come first ascending, last descending.
+		desc := k.Order != "asc" && k.Order != "granny-asc"
+		nullsFirst := !desc
+		switch k.Nulls {
+		case "first":
+			nullsFirst = true
+		case "last":
+			nullsFirst = false
+		}
+		out = append(out, SortKey{X: x, Desc: desc, NullsFirst: nullsFirst})
+	}
+	if !ok {
+		return nil
+	}
+	return out
+}
+
+// project binds project (keep only the listed columns) and extend (add or
+// replace columns after the input's).
+func (b *binder) project(in Node, sc *scope, cols []*parser.NamedExpr, extend bool) Node {
+	p := &Project{Input: in}
+	if extend {
+		for i, c := range sc.cols {
+			p.Exprs = append(p.Exprs, &ColumnRef{Index: i, Name: c.Name, T: c.Type})
+			p.Out = append(p.Out, c)
+		}
+	}
+	seen := map[string]bool{}
+	ok := true
+	for i, c := range cols {
+		if len(c.Names) > 1 {
+			b.errs.add(c.Pos, "assigning several columns at once is not supported yet")
+			ok = false
+			continue
+		}
+		x := sc.bindExpr(c.Value)
+		if x == nil {
+			ok = false
+			continue
+		}
+		name := defaultName(c.Value)
+		if len(c.Names) == 1 {
+			name = c.Names[0].Value
+		}
+		if name == "" {
+			name = "Column" + strconv.Itoa(i+1)
+		}
+		if !extend && seen[name] {
+			b.errs.add(c.Pos, "column '%s' is projected twice", name)
+			ok = false
+			continue
+		}
+		seen[name] = true
+		if j := indexOf(p.Out, name); j >= 0 {
+			p.Exprs[j], p.Out[j] = x, Column{Name: name, Type: x.Type()}
+			continue
+		}
+		p.Exprs = append(p.Exprs, x)
+		p.Out = append(p.Out, Column{Name: name, Type: x.Type()})
+	}
+	if !ok {
+		return nil
+	}
+	return p
+}
+
+func indexOf(cols []Column, name string) int {
+	for i, c := range cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// summarize binds aggregates and grouping keys.
+func (b *binder) summarize(in Node, sc *scope, o *parser.SummarizeOp) Node {
+	if len(o.Aggs) == 0 && len(o.By) == 0 {
+		b.errs.add(o.Pos, "'summarize' needs an aggregation or 'by'")
+		return nil
+	}
+	agg := &Aggregate{Input: in}
+	ok := true
+	var keyCols, aggCols []Column
+	for i, k := range o.By {
+		x := sc.bindExpr(k.Value)
+		if x == nil {
+			ok = false
+			continue
+		}
+		name := defaultName(k.Value)
+		if len(k.Names) == 1 {
+			name = k.Names[0].Value
+		}
+		if name == "" {
+			name = "Column" + strconv.Itoa(i+1)
+		}
+		agg.Keys = append(agg.Keys, x)
+		keyCols = append(keyCols, Column{Name: name, Type: x.Type()})
+	}
+	for _, a := range o.Aggs {
+		call, isCall := a.Value.(*parser.CallExpr)
+		var fn *functions.Spec
+		if isCall {
+			fn, _ = functions.Lookup(call.Name)
+		}
+		if fn == nil || fn.Kind != functions.Aggregate || fn.NewAgg == nil {
+			b.errs.add(a.Value.Start(), "expected an aggregation such as count() or sum(x)")
+			ok = false
+			continue
+		}
+		var args []Expr
+		var argTypes []types.Type
+		var consts []*types.Value
+		for _, arg := range call.Args {
+			x := sc.bindExpr(arg)
+			if x == nil {
+				ok = false
+				continue
+			}
+			args = append(args, x)
+			argTypes = append(argTypes, x.Type())
+			if c, isConst := x.(*Const); isConst {
+				v := c.V
+				consts = append(consts, &v)
+			} else {
+				consts = append(consts, nil)
+			}
+		}
+		if len(args) != len(call.Args) {
+			continue
+		}
+		if err := fn.CheckArity(len(args)); err != nil {
+			b.errs.add(call.Pos, "%s", err)
+			ok = false
+			continue
+		}
+		t, err := fn.Check(argTypes, consts)
+		if err != nil {
+			b.errs.add(call.Pos, "%s", err)
+			ok = false
+			continue
+		}
+		name := fn.Name + "_"
+		if len(call.Args) > 0 {
+			if n := defaultName(call.Args[0]); n != "" {
+				name = fn.Name + "_" + n
+			}
+		}
+		if len(a.Names) == 1 {
+			name = a.Names[0].Value
+		}
+		agg.Aggs = append(agg.Aggs, AggCall{Fn: fn, Args: args, T: t})
+		aggCols = append(aggCols, Column{Name: name, Type: t})
+	}
+	if !ok {
+		return nil
+	}
+	agg.Out = append(keyCols, aggCols...)
+	return agg
+}
+
+func (b *binder) distinct(in Node, sc *scope, o *parser.DistinctOp) Node {
+	agg := &Aggregate{Input: in}
+	if o.Star {
+		for i, c := range sc.cols {
+			agg.Keys = append(agg.Keys, &ColumnRef{Index: i, Name: c.Name, T: c.Type})
+			agg.Out = append(agg.Out, c)
+		}
+		return agg
+	}
+	for i, c := range o.Columns {
+		x := sc.bindExpr(c.Value)
+		if x == nil {
+			return nil
+		}
+		name := defaultName(c.Value)
+		if len(c.Names) == 1 {
+			name = c.Names[0].Value
+		}
+		if name == "" {
+			name = "Column" + strconv.Itoa(i+1)
+		}
+		agg.Keys = append(agg.Keys, x)
+		agg.Out = append(agg.Out, Column{Name: name, Type: x.Type()})
+	}
+	return agg
+}
+
+// getschema describes the input's columns as rows.
+func getschema(in Node) Node {
+	v := &Values{Out: []Column{{"ColumnName", types.String}, {"ColumnOrdinal", types.Int}, {"DataType", types.String}, {"ColumnType", types.String}}}
+	for i, c := range in.Columns() {
+		v.Rows = append(v.Rows, []types.Value{types.NewString(c.Name), types.NewInt(int32(i)),
+			types.NewString(dotnetType(c.Type)), types.NewString(c.Type.String())})
+	}
+	return v
+}
+
+func dotnetType(t types.Type) string {
+	return map[types.Type]string{
+		types.Bool: "System.Boolean", types.Int: "System.Int32", types.Long: "System.Int64",
+		types.Real: "System.Double", types.Decimal: "System.Data.SqlTypes.SqlDecimal",
+		types.String: "System.String", types.Datetime: "System.DateTime", types.Timespan: "System.TimeSpan",
+		types.Guid: "System.Guid", types.Dynamic: "System.Object",
+	}[t]
+}
+
+func (b *binder) print(o *parser.PrintOp) Node {
+	sc := &scope{b: b}
+	v := &Values{Rows: [][]types.Value{{}}}
+	for i, c := range o.Columns {
+		x := sc.bindExpr(c.Value)
+		if x == nil {
+			return nil
+		}
+		cst, ok := x.(*Const)
+		if !ok {
+			b.errs.add(c.Value.Start(), "print needs a constant expression here")
+			return nil
+		}
+		name := "print_" + strconv.Itoa(i)
+		if len(c.Names) == 1 {
+			name = c.Names[0].Value
+		}
+		v.Out = append(v.Out, Column{Name: name, Type: cst.V.Type})
+		v.Rows[0] = append(v.Rows[0], cst.V)
+	}
+	return v
+}
+
+func (b *binder) datatable(o *parser.DatatableOp) Node {
+	v := &Values{}
+	for _, c := range o.Columns {
+		t, ok := types.ParseType(c.Type.Value)
+		if !ok {
+			b.errs.add(c.Type.Pos, "unknown type '%s'", c.Type.Value)
+			return nil
+		}
+		v.Out = append(v.Out, Column{Name: c.Name.Value, Type: t})
+	}
+	if len(o.Values)%len(v.Out) != 0 {
+		b.errs.add(o.Pos, "datatable has %d values, not a multiple of its %d columns", len(o.Values), len(v.Out))
+		return nil
+	}
+	sc := &scope{b: b}
+	var row []types.Value
+	for i, x := range o.Values {
+		e := sc.bindExpr(x)
+		if e == nil {
+			return nil
+		}
+		c, ok := e.(*Const)
+		col := v.Out[i%len(v.Out)]
+		if !ok {
+			b.errs.add(x.Start(), "datatable values must be constants")
+			return nil
+		}
+		val, err := convertConst(c.V, col.Type)
+		if err != nil {
+			b.errs.add(x.Start(), "column %s: %v", col.Name, err)
+			return nil
+		}
+		row = append(row, val)
+		if len(row) == len(v.Out) {
+			v.Rows = append(v.Rows, row)
+			row = nil
+		}
+	}
+	return v
+}
+
+// convertConst fits a constant to a declared column type.
+func convertConst(v types.Value, t types.Type) (types.Value, error) {
+	if v.Type == t {
+		return v, nil
+	}
+	if v.Null {
+		return types.NullOf(t), nil
+	}
+	switch {
+	case t == types.Real && (v.Type == types.Long || v.Type == types.Int):
+		return types.NewReal(float64(v.I)), nil
+	case (t == types.Long || t == types.Int) && (v.Type == types.Long || v.Type == types.Int):
+		return types.Value{Type: t, I: v.I}, nil
+	case t == types.Dynamic:
+		switch v.Type {
+		case types.String:
+			return types.NewDynamic(v.S), nil
+		case types.Long, types.Int:
+			return types.NewDynamic(v.I), nil
+		case types.Real:
+			return types.NewDynamic(v.F), nil
+		case types.Bool:
+			return types.NewDynamic(v.I != 0), nil
+		}
+	}
+	return types.Value{}, fmt.Errorf("cannot use a %s value in a %s column", v.Type, t)
+}
+
+// reshape binds project-away, project-keep, project-rename and project-reorder.
+func (b *binder) reshape(in Node, op parser.Operator) Node {
+	cols := in.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	match := func(p *parser.NamePattern) []int {
+		var out []int
+		for i, c := range cols {
+			if wildcardMatch(p.Pattern, c.Name) {
+				out = append(out, i)
+			}
+		}
+		if len(out) == 0 {
+			b.errs.add(p.Pos, "no column matches '%s'%s", p.Pattern, didYouMean(p.Pattern, names))
+		}
+		return out
+	}
+	var order []int
+	rename := map[int]string{}
+	switch o := op.(type) {
+	case *parser.ProjectAwayOp:
+		drop := map[int]bool{}
+		for _, p := range o.Columns {
+			for _, i := range match(p) {
+				drop[i] = true
+			}
+		}
+		for i := range cols {
+			if !drop[i] {
+				order = append(order, i)
+			}
+		}
+	case *parser.ProjectKeepOp:
+		keep := map[int]bool{}
+		for _, p := range o.Columns {
+			for _, i := range match(p) {
+				keep[i] = true
+			}
+		}
+		for i := range cols {
+			if keep[i] {
+				order = append(order, i)
+			}
+		}
+	case *parser.ProjectRenameOp:
+		for i := range cols {
+			order = append(order, i)
+		}
+		for _, r := range o.Renames {
+			i := indexOf(cols, r.Old.Value)
+			if i < 0 {
+				b.errs.add(r.Old.Pos, "unknown column '%s'%s", r.Old.Value, didYouMean(r.Old.Value, names))
+				continue
+			}
+			rename[i] = r.New.Value
+		}
+	case *parser.ProjectReorderOp:
+		used := map[int]bool{}
+		for _, k := range o.Columns {
+			for _, i := range match(k.Pattern) {
+				if !used[i] {
+					used[i] = true
+					order = append(order, i)
+				}
+			}
+		}
+		for i := range cols {
+			if !used[i] {
+				order = append(order, i)
+			}
+		}
+	}
+	p := &Project{Input: in}
+	for _, i := range order {
+		name := cols[i].Name
+		if n, ok := rename[i]; ok {
+			name = n
+		}
+		p.Exprs = append(p.Exprs, &ColumnRef{Index: i, Name: cols[i].Name, T: cols[i].Type})
+		p.Out = append(p.Out, Column{Name: name, Type: cols[i].Type})
+	}
+	return p
+}
+
+// wildcardMatch matches a name against a pattern where '*' is any run of characters.
+func wildcardMatch(pattern, name string) bool {
+	if pattern == "" {
+		return name == ""
+	}
+	star := -1
+	pi, ni, mark := 0, 0, 0
+	for ni < len(name) {
+		switch {
+		case pi < len(pattern) && pattern[pi] == '*':
+			star, mark = pi, ni
+			pi++
+		case pi < len(pattern) && pattern[pi] == name[ni]:
+			pi++
+			ni++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			ni = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(pattern) && pattern[pi] == '*' {
+		pi++
+	}
+	return pi == len(pattern)
+}

@@ -1,0 +1,110 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/spoorhq/spoor/parser"
+)
+
+// Error is a semantic error at a position in the query text.
+type Error struct {
+	Pos parser.Position
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Pos.Line, e.Pos.Column, e.Msg) }
+
+// ErrorList is every semantic error of a query, sorted by position, at most one
+// per line.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Detail renders each error with its source line and a caret.
+func (l ErrorList) Detail(src string) string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		pe := &parser.Error{Offset: e.Pos.Offset, Line: e.Pos.Line, Column: e.Pos.Column, Msg: e.Msg, Source: src}
+		parts[i] = pe.Detail()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// errs collects errors while binding.
+type errs struct {
+	list ErrorList
+}
+
+func (e *errs) add(pos parser.Position, format string, args ...any) {
+	e.list = append(e.list, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// result returns the errors sorted by position, keeping the first on each line.
+func (e *errs) result() error {
+	if len(e.list) == 0 {
+		return nil
+	}
+	sort.SliceStable(e.list, func(i, j int) bool { return e.list[i].Pos.Offset < e.list[j].Pos.Offset })
+	var out ErrorList
+	line := -1
+	for _, x := range e.list {
+		if x.Pos.Line != line {
+			out = append(out, x)
+			line = x.Pos.Line
+		}
+	}
+	return out
+}
+
+// suggest returns the candidate closest to word, if close enough to be a typo.
+func suggest(word string, candidates []string) string {
+	best, bestD := "", math.MaxInt
+	lw := strings.ToLower(word)
+	for _, c := range candidates {
+		d := editDistance(lw, strings.ToLower(c))
+		if d < bestD || d == bestD && c < best {
+			best, bestD = c, d
+		}
+	}
+	limit := max(1, min(3, len(word)/3))
+	if bestD <= limit {
+		return best
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func didYouMean(word string, candidates []string) string {
+	if s := suggest(word, candidates); s != "" && s != word {
+		return fmt.Sprintf("; did you mean '%s'?", s)
+	}
+	return ""
+}

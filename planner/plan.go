@@ -1,0 +1,162 @@
+// Package planner binds parsed queries against table schemas and turns them into
+// plans: it resolves names, infers the type of every expression, reports every
+// semantic error with its position, lowers KQL's operators to a small algebra
+// and applies named rewrite rules (push-down into scans, pruning, top-N).
+//
+// The plan's Scan is storage-agnostic: it names a table, the columns needed, a
+// time range and index predicates; the executor hands those to the store.
+package planner
+
+import (
+	"github.com/spoorhq/spoor/functions"
+	"github.com/spoorhq/spoor/parser"
+	"github.com/spoorhq/spoor/types"
+)
+
+// Column is one output column of a plan node.
+type Column struct {
+	Name string
+	Type types.Type
+}
+
+// Node is a plan operator. Columns is its output schema.
+type Node interface {
+	Columns() []Column
+	Inputs() []Node
+}
+
+// Expr is a bound, typed scalar expression over the columns of a node's input.
+type Expr interface {
+	Type() types.Type
+	Span() parser.Span
+}
+
+// ColumnRef is input column Index.
+type ColumnRef struct {
+	At    parser.Span
+	Index int
+	Name  string
+	T     types.Type
+}
+
+// Const is a constant value.
+type Const struct {
+	At parser.Span
+	V  types.Value
+}
+
+// Call applies a function or operator from the catalogue.
+type Call struct {
+	At   parser.Span
+	Fn   *functions.Spec
+	Args []Expr
+	T    types.Type
+}
+
+func (c *ColumnRef) Type() types.Type  { return c.T }
+func (c *Const) Type() types.Type      { return c.V.Type }
+func (c *Call) Type() types.Type       { return c.T }
+func (c *ColumnRef) Span() parser.Span { return c.At }
+func (c *Const) Span() parser.Span     { return c.At }
+func (c *Call) Span() parser.Span      { return c.At }
+
+// Scan reads a table. Needed marks the table columns the rest of the plan uses;
+// MinTime/MaxTime (datetime ticks, 0 = open) bound the time column; Preds are
+// exact index predicates on string columns. The output has every table column,
+// in table order; columns not needed are left empty by the executor.
+type Scan struct {
+	Table      string
+	Cols       []Column
+	TimeColumn string
+	Needed     []bool
+	MinTime    int64
+	MaxTime    int64
+	Preds      []IndexPred
+}
+
+// IndexPred is a predicate the store answers with its indexes, exactly.
+type IndexPred struct {
+	Column          string
+	Op              string // "has", "hasprefix", "=="
+	Values          []string
+	CaseInsensitive bool
+}
+
+// Filter keeps the rows whose predicate is true (null and false rows go).
+type Filter struct {
+	Input Node
+	Pred  Expr
+}
+
+// Project computes new columns from each input row (project, extend, rename...).
+type Project struct {
+	Input Node
+	Exprs []Expr
+	Out   []Column
+}
+
+// AggCall is one aggregate of an Aggregate node.
+type AggCall struct {
+	Fn   *functions.Spec
+	Args []Expr
+	T    types.Type
+}
+
+// Aggregate groups rows by Keys and computes Aggs per group; the output is the
+// keys followed by the aggregates.
+type Aggregate struct {
+	Input Node
+	Keys  []Expr
+	Aggs  []AggCall
+	Out   []Column
+}
+
+// SortKey orders rows by an expression.
+type SortKey struct {
+	X          Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort orders all rows.
+type Sort struct {
+	Input Node
+	Keys  []SortKey
+}
+
+// TopN keeps the first N rows by Keys (sort followed by take).
+type TopN struct {
+	Input Node
+	Keys  []SortKey
+	N     int64
+}
+
+// Limit keeps the first N rows that arrive.
+type Limit struct {
+	Input Node
+	N     int64
+}
+
+// Values is a constant table (print, datatable).
+type Values struct {
+	Out  []Column
+	Rows [][]types.Value
+}
+
+func (n *Scan) Columns() []Column      { return n.Cols }
+func (n *Filter) Columns() []Column    { return n.Input.Columns() }
+func (n *Project) Columns() []Column   { return n.Out }
+func (n *Aggregate) Columns() []Column { return n.Out }
+func (n *Sort) Columns() []Column      { return n.Input.Columns() }
+func (n *TopN) Columns() []Column      { return n.Input.Columns() }
+func (n *Limit) Columns() []Column     { return n.Input.Columns() }
+func (n *Values) Columns() []Column    { return n.Out }
+
+func (n *Scan) Inputs() []Node      { return nil }
+func (n *Filter) Inputs() []Node    { return []Node{n.Input} }
+func (n *Project) Inputs() []Node   { return []Node{n.Input} }
+func (n *Aggregate) Inputs() []Node { return []Node{n.Input} }
+func (n *Sort) Inputs() []Node      { return []Node{n.Input} }
+func (n *TopN) Inputs() []Node      { return []Node{n.Input} }
+func (n *Limit) Inputs() []Node     { return []Node{n.Input} }
+func (n *Values) Inputs() []Node    { return nil }

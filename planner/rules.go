@@ -1,0 +1,362 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spoorhq/spoor/functions"
+	"github.com/spoorhq/spoor/types"
+)
+
+// Rule is a named plan rewrite. Rules run in order; each can be switched off
+// (tests compare plans with and without a rule to check it changes no answer).
+type Rule struct {
+	Name  string
+	Apply func(Node) Node
+}
+
+// Rules is the ordered list of rewrites Optimize applies.
+var Rules = []Rule{
+	{"pushdown-filter", pushdownFilter},
+	{"sort-take-to-topn", sortTakeToTopN},
+	{"prune-columns", pruneColumns},
+}
+
+// Disabled names rules to skip; for tests.
+var Disabled = map[string]bool{}
+
+// Optimize applies every enabled rule in order.
+func Optimize(n Node) Node {
+	for _, r := range Rules {
+		if !Disabled[r.Name] {
+			n = r.Apply(n)
+		}
+	}
+	if Disabled["prune-columns"] {
+		markAllNeeded(n)
+	}
+	return n
+}
+
+// mapChildren rebuilds n with f applied to its inputs.
+func mapChildren(n Node, f func(Node) Node) Node {
+	switch x := n.(type) {
+	case *Filter:
+		x.Input = f(x.Input)
+	case *Project:
+		x.Input = f(x.Input)
+	case *Aggregate:
+		x.Input = f(x.Input)
+	case *Sort:
+		x.Input = f(x.Input)
+	case *TopN:
+		x.Input = f(x.Input)
+	case *Limit:
+		x.Input = f(x.Input)
+	}
+	return n
+}
+
+// pushdownFilter moves what a filter directly over a scan can hand to the
+// store: bounds on the time column and index predicates on string columns.
+// Conjuncts the store answers exactly leave the filter.
+func pushdownFilter(n Node) Node {
+	n = mapChildren(n, pushdownFilter)
+	f, ok := n.(*Filter)
+	if !ok {
+		return n
+	}
+	// Filters stacked on a filter over a scan merge first.
+	if inner, ok := f.Input.(*Filter); ok {
+		if _, overScan := inner.Input.(*Scan); overScan {
+			f = &Filter{Input: inner.Input, Pred: and(inner.Pred, f.Pred)}
+		}
+	}
+	scan, ok := f.Input.(*Scan)
+	if !ok {
+		return f
+	}
+	var rest []Expr
+	for _, c := range conjuncts(f.Pred) {
+		if !pushTime(scan, c) && !pushIndex(scan, c) {
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) == 0 {
+		return scan
+	}
+	pred := rest[0]
+	for _, c := range rest[1:] {
+		pred = and(pred, c)
+	}
+	return &Filter{Input: scan, Pred: pred}
+}
+
+func and(a, b Expr) Expr {
+	c := &Call{At: a.Span(), Args: []Expr{a, b}, T: types.Bool}
+	c.Fn = andSpec()
+	return c
+}
+
+func conjuncts(x Expr) []Expr {
+	if c, ok := x.(*Call); ok && c.Fn != nil && c.Fn.Name == "and" {
+		return append(conjuncts(c.Args[0]), conjuncts(c.Args[1])...)
+	}
+	return []Expr{x}
+}
+
+// pushTime turns `Time op constant` (and between) into scan bounds.
+func pushTime(s *Scan, x Expr) bool {
+	c, ok := x.(*Call)
+	if !ok || c.Fn == nil || s.TimeColumn == "" {
+		return false
+	}
+	isTime := func(e Expr) bool {
+		r, ok := e.(*ColumnRef)
+		return ok && r.Name == s.TimeColumn && s.Cols[r.Index].Name == s.TimeColumn
+	}
+	constTime := func(e Expr) (int64, bool) {
+		k, ok := e.(*Const)
+		return k.V.I, ok && k.V.Type == types.Datetime && !k.V.Null
+	}
+	op := c.Fn.Name
+	if op == "between" && len(c.Args) == 3 && isTime(c.Args[0]) {
+		lo, ok1 := constTime(c.Args[1])
+		hi, ok2 := constTime(c.Args[2])
+		if ok1 && ok2 {
+			s.narrow(lo, hi)
+			return true
+		}
+		return false
+	}
+	if len(c.Args) != 2 {
+		return false
+	}
+	l, r := c.Args[0], c.Args[1]
+	if !isTime(l) {
+		// constant op Time: mirror the operator.
+		mirror := map[string]string{">": "<", ">=": "<=", "<": ">", "<=": ">="}
+		if m, ok := mirror[op]; ok && isTime(r) {
+			op, l, r = m, r, l
+		} else {
+			return false
+		}
+	}
+	t, ok := constTime(r)
+	if !ok {
+		return false
+	}
+	switch op {
+	case ">":
+		s.narrow(t+1, math.MaxInt64)
+	case ">=":
+		s.narrow(t, math.MaxInt64)
+	case "<":
+		s.narrow(math.MinInt64, t-1)
+	case "<=":
+		s.narrow(math.MinInt64, t)
+	case "==":
+		s.narrow(t, t)
+	default:
+		return false
+	}
+	return true
+}
+
+// narrow intersects the scan's time range with [lo, hi].
+func (s *Scan) narrow(lo, hi int64) {
+	if lo != math.MinInt64 && (s.MinTime == 0 || lo > s.MinTime) {
+		s.MinTime = lo
+	}
+	if hi != math.MaxInt64 && (s.MaxTime == 0 || hi < s.MaxTime) {
+		s.MaxTime = hi
+	}
+	if s.MinTime != 0 && s.MaxTime != 0 && s.MinTime > s.MaxTime {
+		// An empty range: keep it empty but non-zero so it is not read as open.
+		s.MaxTime = s.MinTime - 1
+		if s.MaxTime == 0 {
+			s.MinTime, s.MaxTime = 2, 1
+		}
+	}
+}
+
+// pushIndex turns string predicates with constants into index predicates.
+func pushIndex(s *Scan, x Expr) bool {
+	c, ok := x.(*Call)
+	if !ok || c.Fn == nil || len(c.Args) < 2 {
+		return false
+	}
+	col, ok := c.Args[0].(*ColumnRef)
+	if !ok || (col.T != types.String && col.T != types.Dynamic) {
+		return false
+	}
+	var vals []string
+	for _, a := range c.Args[1:] {
+		k, ok := a.(*Const)
+		if !ok || k.V.Type != types.String {
+			return false
+		}
+		vals = append(vals, k.V.S)
+	}
+	p := IndexPred{Column: s.Cols[col.Index].Name, Values: vals}
+	switch c.Fn.Name {
+	case "has":
+		if len(vals) != 1 || !isTerm(vals[0]) {
+			return false
+		}
+		p.Op = "has"
+	case "hasprefix":
+		if len(vals) != 1 || !isTerm(vals[0]) {
+			return false
+		}
+		p.Op = "hasprefix"
+	case "==", "in":
+		if col.T != types.String {
+			return false
+		}
+		p.Op = "=="
+	case "=~", "in~":
+		if col.T != types.String {
+			return false
+		}
+		p.Op, p.CaseInsensitive = "==", true
+	default:
+		return false
+	}
+	if (c.Fn.Name == "==" || c.Fn.Name == "=~") && len(vals) != 1 {
+		return false
+	}
+	s.Preds = append(s.Preds, p)
+	return true
+}
+
+func isTerm(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// sortTakeToTopN turns a take directly over a sort into a top-N.
+func sortTakeToTopN(n Node) Node {
+	n = mapChildren(n, sortTakeToTopN)
+	if l, ok := n.(*Limit); ok {
+		if s, ok := l.Input.(*Sort); ok {
+			return &TopN{Input: s.Input, Keys: s.Keys, N: l.N}
+		}
+	}
+	return n
+}
+
+// pruneColumns marks the scan columns the plan uses, so only those are decoded.
+func pruneColumns(n Node) Node {
+	all := make([]bool, len(n.Columns()))
+	for i := range all {
+		all[i] = true
+	}
+	need(n, all)
+	return n
+}
+
+// need records that the given output columns of n are used and propagates what
+// that requires of n's input.
+func need(n Node, used []bool) {
+	switch x := n.(type) {
+	case *Scan:
+		for i, u := range used {
+			if u {
+				x.Needed[i] = true
+			}
+		}
+	case *Filter:
+		in := append([]bool(nil), used...)
+		refs(x.Pred, in)
+		need(x.Input, in)
+	case *Project:
+		in := make([]bool, len(x.Input.Columns()))
+		for i, u := range used {
+			if u {
+				refs(x.Exprs[i], in)
+			}
+		}
+		need(x.Input, in)
+	case *Aggregate:
+		in := make([]bool, len(x.Input.Columns()))
+		for _, k := range x.Keys {
+			refs(k, in)
+		}
+		for _, a := range x.Aggs {
+			for _, e := range a.Args {
+				refs(e, in)
+			}
+		}
+		need(x.Input, in)
+	case *Sort:
+		in := append([]bool(nil), used...)
+		for _, k := range x.Keys {
+			refs(k.X, in)
+		}
+		need(x.Input, in)
+	case *TopN:
+		in := append([]bool(nil), used...)
+		for _, k := range x.Keys {
+			refs(k.X, in)
+		}
+		need(x.Input, in)
+	case *Limit:
+		need(x.Input, used)
+	}
+}
+
+func markAllNeeded(n Node) {
+	if s, ok := n.(*Scan); ok {
+		for i := range s.Needed {
+			s.Needed[i] = true
+		}
+	}
+	for _, in := range n.Inputs() {
+		markAllNeeded(in)
+	}
+}
+
+// refs marks the input columns an expression reads.
+func refs(x Expr, used []bool) {
+	switch e := x.(type) {
+	case *ColumnRef:
+		used[e.Index] = true
+	case *Call:
+		for _, a := range e.Args {
+			refs(a, used)
+		}
+	}
+}
+
+func (p IndexPred) String() string {
+	op := p.Op
+	if p.CaseInsensitive {
+		op = "=~"
+	}
+	if len(p.Values) == 1 {
+		return fmt.Sprintf("%s %s %q", p.Column, op, p.Values[0])
+	}
+	if op == "==" {
+		op = "in"
+	} else {
+		op = "in~"
+	}
+	return fmt.Sprintf("%s %s %q", p.Column, op, p.Values)
+}
+
+func andSpec() *functions.Spec {
+	s, ok := functions.Lookup("and")
+	if !ok {
+		panic("BUG: the function catalogue has no 'and'")
+	}
+	return s
+}
