@@ -170,7 +170,7 @@ func newVec(t types.Type, n int) *vector.Vector {
 // nullAt reports whether row i of v is null. A dynamic row holding JSON null is
 // null too; a string is never null.
 func nullAt(v *vector.Vector, i int) bool {
-	if v.Nulls != nil && v.Nulls[i>>6]&(1<<(uint(i)&63)) != 0 {
+	if v.IsNull(i) {
 		return true
 	}
 	return v.Type == types.Dynamic && v.Dyn[i] == nil
