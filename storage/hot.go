@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage/codec"
@@ -19,9 +20,10 @@ import (
 // (length 0 when no row is null).
 
 type hotBatch struct {
-	seq  uint64
-	rows int
-	cols []*vector.Vector
+	seq   uint64
+	rows  int
+	cols  []*vector.Vector
+	added time.Time // when it was appended; zero for batches found at open
 }
 
 const hotMagic = "SPH1"

@@ -101,10 +101,9 @@ func concatBatches(def *schema.Table, batches []*hotBatch) ([]*vector.Vector, in
 	for ci, c := range def.Columns {
 		v := vector.New(c.Type, rows)
 		for _, b := range batches {
-			src := b.cols[ci]
-			for r := 0; r < b.rows; r++ {
-				v.Append(src.Value(r))
-			}
+			src := *b.cols[ci]
+			src.Len = b.rows
+			appendVector(v, &src)
 		}
 		cols[ci] = v
 	}

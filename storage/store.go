@@ -27,6 +27,9 @@ type Options struct {
 	// SealRows is the number of hot rows of a table that triggers sealing them
 	// into segments (default 500,000).
 	SealRows int
+	// SealAge is how long rows may stay hot before NeedsSeal says to seal them
+	// (default 5 minutes).
+	SealAge time.Duration
 	// SegmentRows caps the rows of one segment (default 1,048,576).
 	SegmentRows int
 	// SyncBatch trades up to a second of acknowledged rows on power failure (never
@@ -48,6 +51,9 @@ func (o *Options) fill() {
 	if o.SealRows <= 0 {
 		o.SealRows = 500_000
 	}
+	if o.SealAge <= 0 {
+		o.SealAge = 5 * time.Minute
+	}
 	if o.SegmentRows <= 0 {
 		o.SegmentRows = 1 << 20
 	}
@@ -66,8 +72,9 @@ type Store struct {
 	db   *badger.DB
 	opts Options
 
-	mu     sync.RWMutex
-	tables map[string]*tableState
+	mu      sync.RWMutex
+	tables  map[string]*tableState
+	retired []*segInfo // merged away by compaction; files removed at close
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -182,6 +189,13 @@ func (s *Store) Close() error {
 			}
 		}
 	}
+	for _, si := range s.retired {
+		if si.seg != nil {
+			si.seg.close()
+		}
+		os.Remove(s.segmentPath(si))
+	}
+	s.retired = nil
 	s.mu.Unlock()
 	return s.db.Close()
 }
@@ -488,7 +502,7 @@ func (s *Store) Append(table string, cols []*vector.Vector, rows int) error {
 	if err == nil {
 		s.mu.Lock()
 		t.nextSeq = seq
-		t.hot = append(t.hot, &hotBatch{seq: seq, rows: rows, cols: cols})
+		t.hot = append(t.hot, &hotBatch{seq: seq, rows: rows, cols: cols, added: s.opts.Now()})
 		t.hotRows += rows
 		s.mu.Unlock()
 	}
@@ -509,8 +523,17 @@ func (s *Store) HotRows(table string) int {
 	return 0
 }
 
-// NeedsSeal reports whether a table's hot rows have reached the sealing threshold.
-func (s *Store) NeedsSeal(table string) bool { return s.HotRows(table) >= s.opts.SealRows }
+// NeedsSeal reports whether a table's hot rows have reached the sealing
+// threshold, by count or by the age of the oldest.
+func (s *Store) NeedsSeal(table string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, ok := s.tables[table]
+	if !ok || len(t.hot) == 0 {
+		return false
+	}
+	return t.hotRows >= s.opts.SealRows || s.opts.Now().Sub(t.hot[0].added) >= s.opts.SealAge
+}
 
 // TableDetails summarises what a table holds.
 type TableDetails struct {

@@ -381,3 +381,77 @@ func TestCorruptSegment(t *testing.T) {
 	}
 	os.WriteFile(target, orig, 0o644)
 }
+
+// TestCompaction merges the small segments that repeated seals leave, without
+// changing any answer, and keeps the result across a reopen.
+func TestCompaction(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(7))
+	s := openTest(t, dir, Options{})
+	s.CreateTable(eventsTable())
+	var parts [][]*vector.Vector
+	for i := 0; i < 6; i++ {
+		p := makeRows(rng, i*3000, 3000)
+		parts = append(parts, p)
+		if err := s.Append("Events", p, 3000); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Seal("Events"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := concat(parts...)
+	count := func() int {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return len(s.tables["Events"].segments)
+	}
+	before := count()
+	merged, err := s.Compact("Events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); merged == 0 || after != before-merged || after > 8 {
+		t.Fatalf("compaction: %d segments before, %d merged away, %d after", before, merged, after)
+	}
+	for i, req := range testRequests {
+		if got, want := collect(t, s, req), bruteForce(all, 18_000, req); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("request %d after compaction: %d rows, want %d", i, len(got), len(want))
+		}
+	}
+	s.Close()
+	s = openTest(t, dir, Options{})
+	defer s.Close()
+	if got := collect(t, s, ScanRequest{Table: "Events"}); len(got) != 18_000 {
+		t.Fatalf("after reopen: %d rows, want 18000", len(got))
+	}
+	files := 0
+	filepath.WalkDir(filepath.Join(dir, "segments"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return nil
+	})
+	if files != count() {
+		t.Fatalf("%d segment files for %d segments: retired files were not removed", files, count())
+	}
+}
+
+// TestSealByAge: rows that stay hot past SealAge ask to be sealed.
+func TestSealByAge(t *testing.T) {
+	clock := testNow
+	s, err := Open(t.TempDir(), Options{Now: func() time.Time { return clock }, SealAge: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.CreateTable(eventsTable())
+	s.Append("Events", makeRows(rand.New(rand.NewSource(8)), 0, 10), 10)
+	if s.NeedsSeal("Events") {
+		t.Fatal("fresh rows already need sealing")
+	}
+	clock = clock.Add(2 * time.Minute)
+	if !s.NeedsSeal("Events") {
+		t.Fatal("rows older than SealAge do not ask to be sealed")
+	}
+}

@@ -53,12 +53,16 @@ func pack(dst []byte, vals []uint64, w uint) []byte {
 
 //go:generate go run gen_unpack.go
 
-// unpackChunk unpacks m <= chunkLen values at width w into out. The values
-// start at chunk index c of src, a run of packed values whose length the caller
-// has checked. Fast path: a full chunk with 8 spare bytes after it is read in
-// place by the kernel for its width; the last chunk goes through a zero-padded
-// copy.
-func unpackChunk(out *[chunkLen]uint64, src []byte, c int, m int, w uint) {
+// unpackChunk unpacks chunk c of src, a run of values packed at width w whose
+// length the caller has checked, into out. The last chunk may be partial; the
+// values past its end come out as zeros. Fast path: a chunk with 8 spare bytes
+// after it is read in place by the kernel for its width; the last chunk goes
+// through a zero-padded copy.
+func unpackChunk(out *[chunkLen]uint64, src []byte, c int, w uint) {
+	if w == 0 {
+		clear(out[:])
+		return
+	}
 	off := c * chunkLen / 8 * int(w)
 	if off+32*int(w)+8 <= len(src) {
 		unpackWidth(out, src[off:], w)

@@ -18,7 +18,8 @@ const (
 // AppendBits appends the first n bits of words (bit i is bit i%64 of word i/64)
 // as one bitmap block. All-clear and all-set bitmaps take a single byte, sparse
 // ones list their positions, others are stored bit for bit. The count is not
-// stored: the reader passes it to DecodeBits. Bits past n are ignored.
+// stored: the reader passes it to DecodeBits. Bits past n are ignored; words
+// holding fewer than n bits is a caller's bug and panics.
 func AppendBits(dst []byte, words []uint64, n int) []byte {
 	if n < 0 || n > 64*len(words) {
 		panic(fmt.Sprintf("BUG: AppendBits of %d bits from %d words", n, len(words)))

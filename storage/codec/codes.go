@@ -44,7 +44,7 @@ func DecodeCodes(src []byte, dst []uint32) ([]uint32, error) {
 	var tmp [chunkLen]uint64
 	for c := 0; c*chunkLen < n; c++ {
 		o := out[c*chunkLen : min((c+1)*chunkLen, n)]
-		unpackChunk(&tmp, packed, c, len(o), w)
+		unpackChunk(&tmp, packed, c, w)
 		for j := range o {
 			o[j] = uint32(tmp[j])
 		}

@@ -104,7 +104,7 @@ func payloadSize(p []byte, want uint64) error {
 		}
 	case formS2:
 		n, err := s2.DecodedLen(body)
-		if err != nil || uint64(n) != want || want > MaxBlockBytes || want > s2Bound*uint64(len(body)) {
+		if err != nil || uint64(n) != want || want == 0 || want > MaxBlockBytes || want > s2Bound*uint64(len(body)) {
 			return corruptf("s2 payload of %d bytes for %d, want %d", len(body), n, want)
 		}
 	case formZstd:
@@ -118,9 +118,12 @@ func payloadSize(p []byte, want uint64) error {
 }
 
 // readPayload decodes a payload that payloadSize accepted for len(out) bytes
-// into out.
+// into out. Only raw payloads may be empty.
 func readPayload(p []byte, out []byte) error {
 	form, body := p[0], p[1:]
+	if len(out) == 0 && form != formRaw {
+		return corruptf("empty compressed payload")
+	}
 	switch form {
 	case formS2:
 		got, err := s2.Decode(out, body)

@@ -24,7 +24,8 @@ import (
 var ErrCorrupt = errors.New("codec: corrupt data")
 
 // ErrChecksum is returned by OpenFrame when a frame's CRC does not match its
-// payload, so readers can tell damaged storage from a format mismatch.
+// payload, so readers can tell damaged storage from a format mismatch. Such
+// errors also match ErrCorrupt.
 var ErrChecksum = errors.New("codec: checksum mismatch")
 
 // Limits that keep decoding of corrupt input cheap. Encoders never produce a

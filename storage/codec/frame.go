@@ -22,7 +22,8 @@ func AppendFrame(dst, payload []byte) []byte {
 
 // OpenFrame checks a frame written by AppendFrame and returns its payload, which
 // aliases frame. A frame shorter than its checksum is ErrCorrupt; a checksum that
-// does not match is ErrChecksum. CRC-32C detects every error confined to 32
+// does not match is ErrChecksum, and also ErrCorrupt for readers that only ask
+// whether the data is bad. CRC-32C detects every error confined to 32
 // consecutive bits, so any single damaged byte is caught.
 func OpenFrame(frame []byte) ([]byte, error) {
 	if len(frame) < FrameOverhead {
@@ -31,7 +32,18 @@ func OpenFrame(frame []byte) ([]byte, error) {
 	n := len(frame) - FrameOverhead
 	payload := frame[:n:n]
 	if crc32.Checksum(payload, castagnoli) != binary.LittleEndian.Uint32(frame[n:]) {
-		return nil, fmt.Errorf("%w: frame of %d bytes", ErrChecksum, len(frame))
+		return nil, checksumError(len(frame))
 	}
 	return payload, nil
+}
+
+// checksumError is a CRC mismatch in a frame of that many bytes.
+type checksumError int
+
+func (e checksumError) Error() string {
+	return fmt.Sprintf("codec: checksum mismatch in a frame of %d bytes", int(e))
+}
+
+func (e checksumError) Is(target error) bool {
+	return target == ErrChecksum || target == ErrCorrupt
 }

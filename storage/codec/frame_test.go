@@ -45,7 +45,7 @@ func TestFrameDetectsEveryByteFlip(t *testing.T) {
 			for x := 1; x < 256; x++ {
 				g := bytes.Clone(f)
 				g[i] ^= byte(x)
-				if _, err := OpenFrame(g); !errors.Is(err, ErrChecksum) {
+				if _, err := OpenFrame(g); !errors.Is(err, ErrChecksum) || !errors.Is(err, ErrCorrupt) {
 					t.Fatalf("payload %q: flip %#x at byte %d: err %v, want ErrChecksum", payload, x, i, err)
 				}
 			}

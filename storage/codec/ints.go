@@ -209,7 +209,7 @@ func decodeFOR(out []int64, src []byte, w uint, base int64, scale uint64) {
 	var tmp [chunkLen]uint64
 	for c := 0; c*chunkLen < len(out); c++ {
 		o := out[c*chunkLen : min((c+1)*chunkLen, len(out))]
-		unpackChunk(&tmp, src, c, len(o), w)
+		unpackChunk(&tmp, src, c, w)
 		if scale == 1 {
 			for j := range o {
 				o[j] = base + int64(tmp[j])
@@ -231,7 +231,7 @@ func decodeDelta(out []int64, src []byte, w uint, first, dlo int64, scale uint64
 	var tmp [chunkLen]uint64
 	for c := 0; c*chunkLen < len(rest); c++ {
 		o := rest[c*chunkLen : min((c+1)*chunkLen, len(rest))]
-		unpackChunk(&tmp, src, c, len(o), w)
+		unpackChunk(&tmp, src, c, w)
 		for j := range o {
 			acc += dlo + int64(tmp[j]*scale)
 			o[j] = acc

@@ -28,7 +28,7 @@ func TestPackWidths(t *testing.T) {
 			var tmp [chunkLen]uint64
 			for c := 0; c*chunkLen < n; c++ {
 				m := min(chunkLen, n-c*chunkLen)
-				unpackChunk(&tmp, packed, c, m, w)
+				unpackChunk(&tmp, packed, c, w)
 				copy(got[c*chunkLen:], tmp[:m])
 			}
 			if !slices.Equal(got, vals) {

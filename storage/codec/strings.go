@@ -9,8 +9,9 @@ import (
 
 // AppendStrings appends vals as one string block: the byte length of the
 // lengths block as a uvarint, the lengths as an integer block (AppendInts), then
-// the concatenated bytes as a payload compressed with c, or raw when
-// compression saves nothing.
+// a payload: a form byte and the concatenated bytes compressed with c. The
+// bytes are stored raw when compression saves nothing, and with zstd when s2
+// would expand them more than its bound allows (see MaxBlockBytes).
 func AppendStrings(dst []byte, vals []string, c Compression) []byte {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
@@ -73,7 +74,7 @@ func DecodeStrings(src []byte, dst []string) ([]string, error) {
 	}
 	var total uint64
 	for _, l := range sc.ints {
-		// readPayload checks the sum exactly; this bound only keeps it from
+		// payloadSize checks the sum exactly; this bound only keeps it from
 		// overflowing.
 		total += uint64(l)
 		if l < 0 || total > MaxBlockBytes+uint64(len(src)) {

@@ -76,6 +76,22 @@ func TestStringsCompress(t *testing.T) {
 	}
 }
 
+func TestStringsS2Bound(t *testing.T) {
+	// s2 would shrink this more than s2Bound times, so it is stored as zstd.
+	vals := slices.Repeat([]string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, 20000)
+	block := AppendStrings(nil, vals, S2)
+	r := reader{block}
+	n, _ := r.uvarint()
+	r.next(n)
+	if r.b[0] != formZstd {
+		t.Fatalf("form %d, want zstd", r.b[0])
+	}
+	got, err := DecodeStrings(block, nil)
+	if err != nil || !slices.Equal(got, vals) {
+		t.Fatalf("round trip: %v", err)
+	}
+}
+
 func TestStringsCorrupt(t *testing.T) {
 	lens := AppendInts(nil, []int64{3, 4})
 	bad := func(tail ...byte) []byte {
@@ -95,6 +111,21 @@ func TestStringsCorrupt(t *testing.T) {
 		{"bad s2", bad(formS2, 7, 0xff, 0xff)},
 		{"s2 size mismatch", bad(formS2, 9, 0, 0)},
 		{"bad zstd", bad(formZstd, 1, 2, 3, 4, 5, 6, 7, 8)},
+		{"s2 past its bound", func() []byte {
+			l := AppendInts(nil, []int64{s2Bound * 3})
+			b := append(appendUvarint(nil, uint64(len(l))), l...)
+			return append(b, formS2, 0x80, 0x06, 0) // claims 768 bytes from 3
+		}()},
+		{"empty s2", func() []byte {
+			l := AppendInts(nil, []int64{0})
+			b := append(appendUvarint(nil, uint64(len(l))), l...)
+			return append(b, formS2, 0)
+		}()},
+		{"empty zstd", func() []byte {
+			l := AppendInts(nil, []int64{0})
+			b := append(appendUvarint(nil, uint64(len(l))), l...)
+			return append(b, formZstd, 0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x00, 0x01, 0x00, 0x00)
+		}()},
 		{"negative length", append(append(appendUvarint(nil, uint64(len(negative))), negative...), formRaw, 'a')},
 	}
 	for _, tt := range tests {

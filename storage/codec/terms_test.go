@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -143,6 +144,44 @@ func TestTermIndex(t *testing.T) {
 	bm.Clear()
 	if bm, _ := x.Lookup("powershell"); bm.GetCardinality() != uint64(len(rows)-3) {
 		t.Fatalf("index changed through a returned bitmap")
+	}
+}
+
+func TestSmallBitmap(t *testing.T) {
+	tests := []struct {
+		rows []uint32
+		ok   bool
+	}{
+		{nil, false},
+		{[]uint32{0}, true},
+		{[]uint32{65535}, true},
+		{[]uint32{1 << 31}, true},
+		{[]uint32{math.MaxUint32}, true},
+		{[]uint32{3, 9}, true},
+		{[]uint32{3, 9, 65535}, true},
+		{[]uint32{3, 9, 10, 11}, false},
+		{[]uint32{9, 3}, false},
+		{[]uint32{3, 3}, false},
+		{[]uint32{65535, 65536}, false},
+	}
+	for _, tt := range tests {
+		b, ok := appendSmallBitmap(nil, tt.rows)
+		if ok != tt.ok {
+			t.Fatalf("rows %v: ok %v, want %v", tt.rows, ok, tt.ok)
+		}
+		if !ok {
+			continue
+		}
+		bm, err := readBitmap(b)
+		if err != nil {
+			t.Fatalf("rows %v: %v", tt.rows, err)
+		}
+		if !bm.Equals(roaring.BitmapOf(tt.rows...)) {
+			t.Fatalf("rows %v: read back %v", tt.rows, bm.ToArray())
+		}
+		if len(b) != 9+2*len(tt.rows) {
+			t.Fatalf("rows %v: %d bytes", tt.rows, len(b))
+		}
 	}
 }
 

@@ -31,7 +31,7 @@ type column struct {
 	spans  []span   // per row: the text in the arena, or start < 0 for direct[-start-1]
 	direct []string // strings that are already Go strings
 	dyn    []any
-	nulls  []uint64 // a bit per row, all words zero when no row is null
+	nulls  []uint64 // a bit per row, grown as needed; all zero when hasNil is false
 	hasNil bool     // some row is null
 }
 
@@ -42,7 +42,7 @@ func (b *batch) init(t *schema.Table, capacity int) {
 	b.capacity = capacity
 	b.cols = make([]column, len(t.Columns))
 	for i, c := range t.Columns {
-		b.cols[i] = column{typ: c.Type, store: vector.Storage(c.Type), nulls: make([]uint64, (capacity+63)/64)}
+		b.cols[i] = column{typ: c.Type, store: vector.Storage(c.Type)}
 	}
 }
 
@@ -83,15 +83,26 @@ func (b *batch) finish() []*vector.Vector {
 			c.dyn = c.dyn[:0]
 		}
 		if c.hasNil {
-			words := c.nulls[:(n+63)/64]
-			v.Nulls = append([]uint64(nil), words...)
-			clear(words)
+			v.Nulls = make([]uint64, (n+63)/64)
+			copy(v.Nulls, c.nulls)
+			clear(c.nulls)
 			c.hasNil = false
 		}
 		out[i] = v
 	}
 	b.rows = 0
 	return out
+}
+
+// reserve makes room for n more bytes in the arena, doubling it: append grows large
+// slices by a quarter at a time, which copies a big arena many times over.
+func (b *batch) reserve(n int) {
+	if cap(b.arena)-len(b.arena) >= n {
+		return
+	}
+	a := make([]byte, len(b.arena), max(2*cap(b.arena), len(b.arena)+n, 64<<10))
+	copy(a, b.arena)
+	b.arena = a
 }
 
 // rollback drops whatever the current row has appended so far.
@@ -119,13 +130,15 @@ func (b *batch) rollback(arenaLen int) {
 				c.dyn = c.dyn[:n]
 			}
 		}
-		c.nulls[n>>6] &^= 1 << (uint(n) & 63)
+		if n>>6 < len(c.nulls) {
+			c.nulls[n>>6] &^= 1 << (uint(n) & 63)
+		}
 	}
 	b.arena = b.arena[:arenaLen]
 }
 
 func (c *column) isNull(row int) bool {
-	return c.nulls[row>>6]&(1<<(uint(row)&63)) != 0
+	return row>>6 < len(c.nulls) && c.nulls[row>>6]&(1<<(uint(row)&63)) != 0
 }
 
 // appendNull appends the type's null ("" for a string).
@@ -141,6 +154,9 @@ func (c *column) appendNull(row int) {
 		c.dyn = append(c.dyn, nil)
 	}
 	if c.typ != types.String {
+		for len(c.nulls) <= row>>6 {
+			c.nulls = append(c.nulls, 0)
+		}
 		c.nulls[row>>6] |= 1 << (uint(row) & 63)
 		c.hasNil = true
 	}

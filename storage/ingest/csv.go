@@ -22,6 +22,7 @@ type csvInput struct {
 	colField []int    // per table column: the header field that fills it, or -1
 	extra    []int    // header fields with no column
 	lastLine int64    // the line the previous record started on
+	joinRec  []string
 	joinBuf  bytes.Buffer
 }
 
@@ -217,11 +218,22 @@ func (c *csvInput) additional(rec []string) string {
 	return ""
 }
 
-// join writes a record back as a CSV line, for Reject.Raw.
+// join writes a record back as a CSV line, for Reject.Raw: only as much of it as can
+// show in maxRawBytes.
 func (c *csvInput) join(rec []string) []byte {
+	part := c.joinRec[:0]
+	budget := maxRawBytes
+	for _, f := range rec {
+		if budget < 0 {
+			break
+		}
+		part = append(part, cutUTF8(f, budget))
+		budget -= len(f) + 1
+	}
+	c.joinRec = part
 	c.joinBuf.Reset()
 	w := csv.NewWriter(&c.joinBuf)
-	w.Write(rec)
+	w.Write(part)
 	w.Flush()
 	return bytes.TrimSuffix(c.joinBuf.Bytes(), []byte("\n"))
 }
@@ -259,8 +271,11 @@ func (f *csvFeed) Read(p []byte) (int, error) {
 		}
 		f.skipping = false
 	}
-	const limit = int64(MaxLineBytes + len("\r\n"))
-	room := limit - (f.delivered - f.recStart)
+	// The record may take MaxLineBytes and its '\n', or its "\r\n".
+	room := MaxLineBytes + 1 - (f.delivered - f.recStart)
+	if room == 0 && f.last == '\r' {
+		room = 1
+	}
 	if room <= 0 {
 		f.skipping = true
 		return 0, errRecordTooLong

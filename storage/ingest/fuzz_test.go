@@ -68,8 +68,6 @@ var jsonSeeds = []string{
 	`{"a":1,}`, `{,}`, `[]`, `"x"`, `1`, `null`, `{"a":1}x`, `{"a":[1,]}`, `{"a":{"b":}}`, `{"a" 1}`,
 	"{\"a\":\"\x01\"}", `{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12G4"}`, `{"a":1}}`, `{"a":[[[[]]]]}`,
 	`{"a":"b"` + strings.Repeat(" ", 20) + `}`, `{"aaaaaaaaaaaaaaaaaaaaaaaaaaa":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"cccccccc\\"}`,
-	strings.Repeat("[", 10001) + strings.Repeat("]", 10001), `{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`,
-	`{"a":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}`,
 	`{"a":"C:\\Windows\\System32\\cmd.exe /c \"dir\" \/x \u0041\u00e9\ud83d\ude00\t\r\n"}`,
 	`{"a":"\\\\\\\\\\\\\\\\\\\\\\\\","b":"12345678\\12345678\u0041"}`,
 }
@@ -95,8 +93,17 @@ func FuzzJSONScanner(f *testing.F) {
 	})
 }
 
+// deepSeeds are at encoding/json's nesting limit; too big to be good fuzz seeds.
+var deepSeeds = []string{
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	`{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`,
+	`{"a":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}`,
+	`{"a":` + strings.Repeat(`{"b":`, 9998) + "1" + strings.Repeat("}", 9998) + `}`,
+	`{"a":` + strings.Repeat(`{"b":`, 9999) + "1" + strings.Repeat("}", 9999) + `}`,
+}
+
 func TestJSONScannerSeeds(t *testing.T) {
-	for _, s := range jsonSeeds {
+	for _, s := range append(jsonSeeds, deepSeeds...) {
 		line := []byte(s)
 		want, wantErr := decodeStdErr(line)
 		got, gotErr := scanToMap(line)

@@ -197,7 +197,7 @@ const readBufferSize = 1 << 20
 // open detects compression and format and, for CSV, reads the header.
 func (r *Reader) open(in io.Reader, format Format) error {
 	r.counter = &countingReader{r: in}
-	raw := bufio.NewReaderSize(r.counter, 256<<10)
+	raw := bufio.NewReaderSize(r.counter, readBufferSize)
 	magic, err := raw.Peek(4)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return fmt.Errorf("read %s: %w", r.name, err)
@@ -221,13 +221,17 @@ func (r *Reader) open(in io.Reader, format Format) error {
 		r.closeDec = p.stop
 		r.src = bufio.NewReaderSize(p, readBufferSize)
 	default:
-		r.src = bufio.NewReaderSize(raw, readBufferSize)
+		r.src = raw
 	}
 
-	if p, err := r.src.Peek(3); err == nil && string(p) == "\xef\xbb\xbf" {
-		r.src.Discard(3)
-	} else if err != nil && err != io.EOF {
+	p, err := r.src.Peek(3)
+	switch {
+	case err != nil && err != io.EOF:
 		return fmt.Errorf("read %s: %w", r.name, err)
+	case string(p) == "\xef\xbb\xbf":
+		r.src.Discard(3)
+	case len(p) >= 2 && (p[0] == 0xff && p[1] == 0xfe || p[0] == 0xfe && p[1] == 0xff):
+		return fmt.Errorf("read %s: the input is UTF-16 text; save it as UTF-8", r.name)
 	}
 
 	if format == Auto {
@@ -280,25 +284,33 @@ func formatFromName(name string) Format {
 // sniffFormat looks at the first non-space byte: '{' starts JSON lines, anything else
 // is CSV. Input with nothing but space is read as JSON lines, which yields no rows.
 func sniffFormat(src *bufio.Reader) (Format, error) {
+	c, err := firstByte(src)
+	switch {
+	case err != nil:
+		return Auto, err
+	case c == '{' || c == 0:
+		return JSONL, nil
+	}
+	return CSV, nil
+}
+
+// firstByte peeks at the first byte that is not JSON white space: 0 if there is none
+// within the read buffer.
+func firstByte(src *bufio.Reader) (byte, error) {
 	for n := 512; ; n *= 2 {
 		p, err := src.Peek(min(n, src.Size()))
 		for _, c := range p {
 			switch c {
 			case ' ', '\t', '\r', '\n':
 				continue
-			case '{':
-				return JSONL, nil
 			}
-			return CSV, nil
+			return c, nil
 		}
-		if err == io.EOF || err == nil && len(p) < n {
-			return JSONL, nil
-		}
-		if err == bufio.ErrBufferFull || len(p) == src.Size() {
-			return CSV, nil
-		}
-		if err != nil {
-			return Auto, err
+		switch {
+		case err == io.EOF || err == bufio.ErrBufferFull || len(p) == src.Size():
+			return 0, nil
+		case err != nil:
+			return 0, err
 		}
 	}
 }
@@ -443,7 +455,7 @@ func plural(n int64, unit string) string {
 }
 
 // cutUTF8 cuts b to at most n bytes without splitting a UTF-8 sequence.
-func cutUTF8(b []byte, n int) []byte {
+func cutUTF8[T string | []byte](b T, n int) T {
 	if len(b) <= n {
 		return b
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -180,7 +182,7 @@ func TestJSONConversions(t *testing.T) {
 		{"no time", `{"Id":1}`, `reject: column Timestamp is empty; every row needs a time`},
 		{"null time", `{"Timestamp":null}`, `reject: column Timestamp is empty; every row needs a time`},
 		{"empty time", `{"Timestamp":""}`, `reject: column Timestamp is empty; every row needs a time`},
-		{"array line", `[1,2]`, `reject: not a JSON object`},
+		{"array line", `[1,2]`, `reject: not a JSON object but an array; JSON lines have one object a line`},
 		{"string line", `"x"`, `reject: not a JSON object`},
 		{"truncated", `{"Timestamp":"2024-01-31T10:00:00Z","Id":`, `reject: invalid JSON: unexpected end of line`},
 		{"trailing data", `{"Timestamp":"2024-01-31T10:00:00Z"} x`, `reject: invalid JSON: unexpected 'x' at column 38 after the object`},
@@ -659,13 +661,18 @@ func TestFormatDetection(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]Format{"": JSONL, " \n\t": JSONL, "\n {": JSONL, "a,b": CSV, " [1]": CSV,
-		strings.Repeat(" ", 5000) + "{": JSONL, strings.Repeat("\n", readBufferSize+1): CSV} {
+		strings.Repeat(" ", 5000) + "{": JSONL, strings.Repeat("\n", readBufferSize+1): JSONL, "[{}]": CSV} {
 		r, err := NewReader(strings.NewReader(in), "-", testTable(t, false), Options{})
 		if err != nil && want != CSV {
 			t.Errorf("%.20q: %v", in, err)
 		}
 		if err == nil && r.Format() != want {
 			t.Errorf("%.20q: %s, want %s", in, r.Format(), want)
+		}
+	}
+	for _, in := range []string{"\xff\xfe{\x00", "\xfe\xff\x00{"} {
+		if _, err := NewReader(strings.NewReader(in), "-", testTable(t, false), Options{}); err == nil {
+			t.Errorf("%q must fail", in)
 		}
 	}
 	// The name wins over the content.
@@ -716,6 +723,122 @@ func TestFastPathsMatchFromJSON(t *testing.T) {
 			if got != want {
 				t.Errorf("%s from %s: got %q, want %q", typ, v, got, want)
 			}
+		}
+	}
+}
+
+// A line or record of exactly MaxLineBytes is read; one byte more is rejected.
+func TestLineLimitIsExact(t *testing.T) {
+	cols, _ := schema.ParseColumns("Name:string, N:long")
+	tab := &schema.Table{Name: "T", Columns: cols}
+	for _, eol := range []string{"\n", "\r\n"} {
+		jsonLine := func(size int) string {
+			const frame = `{"Name":"","N":1}`
+			return `{"Name":"` + strings.Repeat("a", size-len(frame)) + `","N":1}` + eol
+		}
+		in := jsonLine(MaxLineBytes) + jsonLine(MaxLineBytes+1) + jsonLine(100)
+		res := readAll(t, []byte(in), "-", tab, Options{})
+		if len(res.rows) != 2 || rejectLines(res.rejects) != "2: line is longer than 16 MiB" {
+			t.Errorf("jsonl %q: %d rows, rejects %s", eol, len(res.rows), rejectLines(res.rejects))
+		}
+
+		csvRecord := func(size int) string {
+			return strings.Repeat("b", size-2) + ",1" + eol
+		}
+		in = "Name,N" + eol + csvRecord(MaxLineBytes) + csvRecord(MaxLineBytes+1) + csvRecord(100)
+		res = readAll(t, []byte(in), "-", tab, Options{})
+		if len(res.rows) != 2 || rejectLines(res.rejects) != "3: record is longer than 16 MiB" {
+			t.Errorf("csv %q: %d rows, rejects %s", eol, len(res.rows), rejectLines(res.rejects))
+		}
+		if res.stats.Lines != 4 {
+			t.Errorf("csv %q: %d lines", eol, res.stats.Lines)
+		}
+	}
+}
+
+// Rejects are handed over at most maxPendingRejects at a time, in batches that may
+// have no rows, so that a file of nothing but bad lines does not pile up in memory.
+func TestManyRejects(t *testing.T) {
+	tab := testTable(t, false)
+	n := 2*maxPendingRejects + 10
+	in := strings.Repeat("bad\n", n) + `{"Timestamp":"2024-01-31T10:00:00Z"}` + "\n"
+	r, err := NewReader(strings.NewReader(in), "x.jsonl", tab, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, rows, calls := 0, 0, 0
+	for {
+		cols, k, err := r.Next()
+		rej := r.Rejects()
+		if len(rej) > maxPendingRejects {
+			t.Fatalf("%d rejects at once", len(rej))
+		}
+		total += len(rej)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkBatch(t, tab, cols, k)
+		rows += k
+		calls++
+	}
+	if total != n || rows != 1 || calls < 3 {
+		t.Errorf("%d rejects, %d rows in %d calls", total, rows, calls)
+	}
+}
+
+// Close stops the goroutine that decompresses ahead, also in the middle of a file.
+func TestCloseStopsDecompression(t *testing.T) {
+	tab := testTable(t, false)
+	var in strings.Builder
+	for range 50_000 {
+		in.WriteString(`{"Timestamp":"2024-01-31T10:00:00Z","Id":1,"Name":"some text"}` + "\n")
+	}
+	before := runtime.NumGoroutine()
+	for _, z := range [][]byte{gzipped(t, []byte(in.String())), zstded(t, []byte(in.String()))} {
+		r, err := NewReader(bytes.NewReader(z), "-", tab, Options{BatchRows: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		if _, _, err := r.Next(); err == nil || err == io.EOF {
+			t.Errorf("Next after Close: %v", err)
+		}
+	}
+	for i := 0; runtime.NumGoroutine() > before; i++ {
+		if i == 100 {
+			t.Fatalf("%d goroutines, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Reject.Raw is cut to 4 KiB on a character boundary.
+func TestRawIsCut(t *testing.T) {
+	tab := testTable(t, false)
+	long := "x" + strings.Repeat("é", 3000)
+	res := readAll(t, []byte(`{"Timestamp":"`+long+`"}`+"\n"), "-", tab, Options{})
+	csvRes := readAll(t, []byte("Timestamp,Name,Id\n2024-01-31T10:00:00Z,"+long+",x\n"), "-", tab, Options{})
+	for _, r := range append(res.rejects, csvRes.rejects...) {
+		if len(r.Raw) > maxRawBytes || len(r.Raw) < maxRawBytes-3 || !utf8.ValidString(r.Raw) {
+			t.Errorf("raw of %d bytes, valid %v: %.40q", len(r.Raw), utf8.ValidString(r.Raw), r.Raw)
+		}
+	}
+	if len(res.rejects) != 1 || len(csvRes.rejects) != 1 {
+		t.Errorf("rejects %v %v", res.rejects, csvRes.rejects)
+	}
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{{"abc", 5, "abc"}, {"abc", 2, "ab"}, {"aé", 2, "a"}, {"aé", 3, "aé"}, {"€", 2, ""}, {"a€", 3, "a"}} {
+		if got := cutUTF8(tt.in, tt.n); got != tt.want {
+			t.Errorf("cutUTF8(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
 }

@@ -65,11 +65,11 @@ func (j *jsonInput) step() error {
 	}
 	j.lineNo++
 	j.r.stats.Lines++
-	if blank(line) {
-		return nil
-	}
 	if tooLong {
 		j.r.reject(j.lineNo, "line is longer than 16 MiB", line)
+		return nil
+	}
+	if blank(line) {
 		return nil
 	}
 	if reason := j.row(line); reason != "" {
@@ -157,7 +157,7 @@ func (j *jsonInput) row(line []byte) string {
 	var err error
 	j.fields, err = scanLine(line, j.fields[:0])
 	if err != nil {
-		if err == errNotObject {
+		if err == errNotObject || err == errArray {
 			return err.Error()
 		}
 		return "invalid JSON: " + err.Error()
@@ -233,6 +233,7 @@ func (j *jsonInput) convert(col *column, row int, line []byte, f *jsonField) err
 	case jsonString:
 		switch col.typ {
 		case types.String:
+			b.reserve(len(v))
 			start := len(b.arena)
 			switch {
 			case f.valStr&strRaw != 0:
@@ -271,6 +272,7 @@ func (j *jsonInput) convert(col *column, row int, line []byte, f *jsonField) err
 				return nil
 			}
 		case types.String:
+			b.reserve(len(v))
 			start := len(b.arena)
 			b.arena = append(b.arena, v...)
 			col.appendArena(start, len(b.arena))

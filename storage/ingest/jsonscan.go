@@ -45,8 +45,12 @@ type jsonField struct {
 	valStr uint8 // a string value's strRaw and strASCII flags
 }
 
-// errNotObject is the reason for a line that does not start with '{'.
-var errNotObject = errors.New("not a JSON object")
+// errNotObject is the reason for a line that does not start with '{', and
+// errArray for one that starts with '[' (the line of a JSON array file, most likely).
+var (
+	errNotObject = errors.New("not a JSON object")
+	errArray     = errors.New("not a JSON object but an array; JSON lines have one object a line")
+)
 
 // jsonScanner checks and splits one line.
 type jsonScanner struct {
@@ -59,6 +63,9 @@ type jsonScanner struct {
 func scanLine(b []byte, fields []jsonField) ([]jsonField, error) {
 	s := jsonScanner{b: b}
 	i := s.space(0)
+	if i < len(b) && b[i] == '[' {
+		return fields, errArray
+	}
 	if i >= len(b) || b[i] != '{' {
 		return fields, errNotObject
 	}
