@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -165,32 +167,64 @@ func (s *Store) writeSegments(def *schema.Table, cols []*vector.Vector, rows int
 			return types.TicksToTime(tc.Ints[r]).Format("2006-01-02")
 		}
 	}
-	var infos []*segInfo
+	type job struct {
+		si  *segInfo
+		idx []int
+	}
+	var jobs []job
 	for lo := 0; lo < rows; {
 		day := dayOf(order[lo])
 		hi := lo + 1
 		for hi < rows && hi-lo < s.opts.SegmentRows && dayOf(order[hi]) == day {
 			hi++
 		}
-		idx := order[lo:hi]
-		seg := make([]*vector.Vector, len(cols))
-		for ci, v := range cols {
-			seg[ci] = gather(v, idx)
-		}
-		si := &segInfo{ID: fmt.Sprintf("%s-%s-%d", day, tag, len(infos)), Table: def.Name, Day: day, Rows: hi - lo}
-		if ti >= 0 {
-			si.MinTime, si.MaxTime = seg[ti].Ints[0], seg[ti].Ints[hi-lo-1]
-		}
-		size, raw, err := writeSegment(s.segmentPath(si), def, seg, hi-lo)
-		if err != nil {
-			for _, done := range infos {
-				os.Remove(s.segmentPath(done))
-			}
-			return nil, err
-		}
-		si.Bytes, si.Raw = size, raw
-		infos = append(infos, si)
+		si := &segInfo{ID: fmt.Sprintf("%s-%s-%d", day, tag, len(jobs)), Table: def.Name, Day: day, Rows: hi - lo}
+		jobs = append(jobs, job{si: si, idx: order[lo:hi]})
 		lo = hi
+	}
+	// Segments are encoded, written and fsynced in parallel: compression is the
+	// CPU cost and fsync the wait, and a seal of a month of data writes 30 files.
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(2, s.opts.Parallelism))
+	for k := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(k int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			si, idx := jobs[k].si, jobs[k].idx
+			seg := make([]*vector.Vector, len(cols))
+			for ci, v := range cols {
+				seg[ci] = gather(v, idx)
+			}
+			if ti >= 0 {
+				si.MinTime, si.MaxTime = seg[ti].Ints[0], seg[ti].Ints[len(idx)-1]
+			}
+			si.Bytes, si.Raw, errs[k] = writeSegment(s.segmentPath(si), def, seg, len(idx))
+		}(k)
+	}
+	wg.Wait()
+	infos := make([]*segInfo, len(jobs))
+	dirs := map[string]bool{}
+	var firstErr error
+	for k, j := range jobs {
+		infos[k] = j.si
+		dirs[filepath.Dir(s.segmentPath(j.si))] = true
+		if errs[k] != nil && firstErr == nil {
+			firstErr = errs[k]
+		}
+	}
+	for dir := range dirs {
+		if err := syncDir(dir); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		for _, si := range infos {
+			os.Remove(s.segmentPath(si))
+		}
+		return nil, firstErr
 	}
 	return infos, nil
 }

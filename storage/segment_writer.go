@@ -48,8 +48,9 @@ func (sw *segmentWriter) frame(payload []byte) (region, error) {
 }
 
 // writeSegment writes cols (in table column order) to path via a temporary file,
-// fsyncs it and renames it into place, then fsyncs the directory. It returns the
-// file's size and the columns' uncompressed size.
+// fsyncs it and renames it into place. The caller fsyncs the directory (once for
+// all the segments it writes there). It returns the file's size and the columns'
+// uncompressed size.
 func writeSegment(path string, t *schema.Table, cols []*vector.Vector, rows int) (size, raw int64, err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -79,7 +80,7 @@ func writeSegment(path string, t *schema.Table, cols []*vector.Vector, rows int)
 		os.Remove(tmp)
 		return 0, 0, err
 	}
-	return size, raw, syncDir(dir)
+	return size, raw, nil
 }
 
 // syncDir makes a rename or removal in dir durable.
@@ -220,26 +221,25 @@ func (sw *segmentWriter) writeNumericBlocks(meta *columnMeta, v *vector.Vector, 
 // writeStrings stores a string column as a dictionary when it has few distinct
 // values, else as compressed free text with a term index.
 func (sw *segmentWriter) writeStrings(meta *columnMeta, vals []string) error {
-	distinct := make(map[string]struct{}, 256)
-	useDict := true
-	limit := min(dictMaxDistinct, int(float64(len(vals))*dictMaxRatio)+16)
-	for _, s := range vals {
-		if _, ok := distinct[s]; !ok {
-			distinct[s] = struct{}{}
-			if len(distinct) > limit {
-				useDict = false
-				break
-			}
-		}
-	}
 	for _, s := range vals {
 		meta.RawBytes += int64(len(s)) + 4
 	}
-	if !useDict {
+	// A sample decides cheaply against high-cardinality columns (command lines,
+	// hashes); the dictionary itself then confirms the rest.
+	limit := min(dictMaxDistinct, int(float64(len(vals))*dictMaxRatio)+16)
+	sample := vals[:min(len(vals), 4096)]
+	distinct := make(map[string]struct{}, 256)
+	for _, s := range sample {
+		distinct[s] = struct{}{}
+	}
+	if len(distinct) > 64 && float64(len(distinct)) > float64(len(sample))*dictMaxRatio {
+		return sw.writeFreeText(meta, vals, nil)
+	}
+	dict, codes := codec.BuildDict(vals)
+	if len(dict) > limit {
 		return sw.writeFreeText(meta, vals, nil)
 	}
 	meta.Enc = encDict
-	dict, codes := codec.BuildDict(vals)
 	var err error
 	if meta.Dict, err = sw.frame(codec.AppendDict(nil, dict, codec.Zstd)); err != nil {
 		return err

@@ -94,7 +94,9 @@ func (c *csvInput) setHeader(header []string) {
 	}
 	if r.addCol < 0 {
 		for _, i := range c.extra {
-			r.stats.UnknownFields[c.names[i]] += 0
+			if len(r.stats.UnknownFields) < maxUnknownNames {
+				r.stats.UnknownFields[c.names[i]] += 0
+			}
 		}
 	}
 }

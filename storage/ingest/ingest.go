@@ -2,6 +2,15 @@
 // column batches of a table, ready for the store. A row that cannot be converted is
 // rejected with its line number and a reason instead of failing the whole file, so one
 // bad line in a day of telemetry costs one line.
+//
+// Input fields (JSON members, CSV header names) map to columns by exact name, else
+// ignoring case; TimeGenerated fills a table's Timestamp when it has no TimeGenerated
+// column, and the other way round. A missing field is null. A field without a column
+// goes into the table's AdditionalFields column if it has a dynamic one (merged into
+// the row's own AdditionalFields object), and is otherwise counted in
+// Stats.UnknownFields for the caller to report. Values are converted by
+// types.FromJSON (JSON) and types.Parse (CSV cells). Every row needs a value in the
+// table's time column, not older than the retention window.
 package ingest
 
 import (
@@ -116,7 +125,8 @@ type Stats struct {
 
 // Reader reads one input (a file or stdin) and yields batches of a table's columns.
 // It is used from one goroutine. Next returns batches until io.EOF; after each call
-// the caller collects Rejects. Close releases the decompressor.
+// the caller collects Rejects. Compressed input is decompressed on a goroutine of its
+// own, a few hundred KiB ahead; it ends with the input, and Close ends it early.
 type Reader struct {
 	name   string
 	table  *schema.Table
@@ -368,8 +378,11 @@ func (r *Reader) Stats() Stats {
 	return s
 }
 
-// Close releases the decompressor. It is done already when Next has returned io.EOF
-// or an error; Close is for a reader abandoned before that. It never fails.
+// Close stops reading: it ends the decompressing goroutine, which otherwise waits for
+// the next Next, and releases the decompressor. A reader abandoned before Next has
+// returned io.EOF or an error must be closed; closing it after that, or twice, is
+// harmless. Next fails after Close. Close never fails; it does not close the
+// io.Reader given to NewReader.
 func (r *Reader) Close() error {
 	r.release()
 	if r.err == nil {
@@ -422,11 +435,28 @@ func (r *Reader) commitRow(arenaLen int) string {
 		return reason
 	}
 	for _, name := range r.rowUnknown {
-		r.stats.UnknownFields[name]++
+		r.countUnknown(name)
 	}
 	r.rowUnknown = r.rowUnknown[:0]
 	r.batch.rows++
 	return ""
+}
+
+// maxUnknownNames bounds the names in Stats.UnknownFields; fields of further names
+// are counted together under OtherUnknownFields, so input with ever new names cannot
+// exhaust memory.
+const maxUnknownNames = 1000
+
+// OtherUnknownFields is the Stats.UnknownFields entry that counts the fields whose
+// names came after the first 1000 distinct ones.
+const OtherUnknownFields = "(other fields)"
+
+func (r *Reader) countUnknown(name string) {
+	m := r.stats.UnknownFields
+	if _, ok := m[name]; !ok && len(m) >= maxUnknownNames {
+		name = OtherUnknownFields
+	}
+	m[name]++
 }
 
 // abortRow drops the row being built.

@@ -425,7 +425,7 @@ func TestEmptyInputs(t *testing.T) {
 	for _, in := range []string{"", "\n\n", "  \r\n", "\xef\xbb\xbf", "Timestamp,Id\n", "Timestamp,Id", "Timestamp,Id\r\n\r\n"} {
 		for _, name := range []string{"-", "a.csv", "a.jsonl"} {
 			res := readAll(t, []byte(in), name, tab, Options{})
-			if res.err != nil && !(name == "a.jsonl" && strings.HasPrefix(in, "Time")) {
+			if res.err != nil {
 				t.Errorf("%q as %s: %v", in, name, res.err)
 			}
 			if len(res.rows) > 0 || len(res.rejects) > 0 && name != "a.jsonl" {
@@ -840,5 +840,18 @@ func TestRawIsCut(t *testing.T) {
 		if got := cutUTF8(tt.in, tt.n); got != tt.want {
 			t.Errorf("cutUTF8(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
+	}
+}
+
+func TestUnknownNamesAreBounded(t *testing.T) {
+	tab := testTable(t, false)
+	var in strings.Builder
+	for i := range maxUnknownNames + 500 {
+		fmt.Fprintf(&in, `{"Timestamp":"2024-01-31T10:00:00Z","F%d":1,"G":2}`+"\n", i)
+	}
+	res := readAll(t, []byte(in.String()), "-", tab, Options{})
+	u := res.stats.UnknownFields
+	if len(u) != maxUnknownNames+1 || u["G"] != maxUnknownNames+500 || u["F0"] != 1 || u[OtherUnknownFields] != 501 {
+		t.Errorf("%d names, G %d, F0 %d, other %d", len(u), u["G"], u["F0"], u[OtherUnknownFields])
 	}
 }
