@@ -83,7 +83,7 @@ func (s *Store) merge(def *schema.Table, group []*segInfo) error {
 		}
 		rows += seg.footer.Rows
 	}
-	infos, err := s.writeSegments(def, cols, rows, "c"+group[0].ID)
+	infos, err := s.writeSegments(def, newRowSet([][]*vector.Vector{cols}, []int{rows}), "c"+group[0].ID)
 	if err != nil {
 		return err
 	}

@@ -38,8 +38,9 @@ func (s *Store) Seal(table string) error {
 		return nil
 	}
 	watermark := batches[len(batches)-1].seq
-	cols, rows := concatBatches(t.def, batches)
-	infos, err := s.writeSegments(t.def, cols, rows, fmt.Sprintf("%016x", watermark))
+	rs := batchRows(batches)
+	rows := rs.rows
+	infos, err := s.writeSegments(t.def, rs, fmt.Sprintf("%016x", watermark))
 	if err != nil {
 		return fmt.Errorf("seal %s: %w", table, err)
 	}
@@ -93,23 +94,82 @@ func (s *Store) SealAll() error {
 	return nil
 }
 
-// concatBatches joins hot batches column by column.
-func concatBatches(def *schema.Table, batches []*hotBatch) ([]*vector.Vector, int) {
-	rows := 0
-	for _, b := range batches {
-		rows += b.rows
-	}
-	cols := make([]*vector.Vector, len(def.Columns))
-	for ci, c := range def.Columns {
-		v := vector.New(c.Type, rows)
-		for _, b := range batches {
-			src := *b.cols[ci]
-			src.Len = b.rows
-			appendVector(v, &src)
+// rowSet is rows held in several groups of columns (hot batches, or one set of
+// decoded segments) addressed by one global row number, so sealing can gather
+// rows straight from the batches without first concatenating them.
+type rowSet struct {
+	parts  [][]*vector.Vector // parts[p][column]
+	starts []int              // first global row of each part
+	part   []int32            // part of each global row
+	rows   int
+}
+
+func newRowSet(parts [][]*vector.Vector, lens []int) *rowSet {
+	rs := &rowSet{parts: parts}
+	for p, n := range lens {
+		rs.starts = append(rs.starts, rs.rows)
+		for i := 0; i < n; i++ {
+			rs.part = append(rs.part, int32(p))
 		}
-		cols[ci] = v
+		rs.rows += n
 	}
-	return cols, rows
+	return rs
+}
+
+func batchRows(batches []*hotBatch) *rowSet {
+	parts := make([][]*vector.Vector, len(batches))
+	lens := make([]int, len(batches))
+	for i, b := range batches {
+		parts[i], lens[i] = b.cols, b.rows
+	}
+	return newRowSet(parts, lens)
+}
+
+// at returns the vector and the row within it of global row r in column ci.
+func (rs *rowSet) at(ci, r int) (*vector.Vector, int) {
+	p := rs.part[r]
+	return rs.parts[p][ci], r - rs.starts[p]
+}
+
+// gather builds a vector of column ci from the given global rows.
+func (rs *rowSet) gather(ci int, idx []int) *vector.Vector {
+	if len(rs.parts) == 1 {
+		return gather(rs.parts[0][ci], idx)
+	}
+	t := rs.parts[0][ci].Type
+	out := &vector.Vector{Type: t, Len: len(idx)}
+	switch vector.Storage(t) {
+	case vector.StoreInts:
+		out.Ints = make([]int64, len(idx))
+		for i, r := range idx {
+			v, k := rs.at(ci, r)
+			out.Ints[i] = v.Ints[k]
+		}
+	case vector.StoreReals:
+		out.Reals = make([]float64, len(idx))
+		for i, r := range idx {
+			v, k := rs.at(ci, r)
+			out.Reals[i] = v.Reals[k]
+		}
+	case vector.StoreStrs:
+		out.Strs = make([]string, len(idx))
+		for i, r := range idx {
+			v, k := rs.at(ci, r)
+			out.Strs[i] = v.Strs[k]
+		}
+	case vector.StoreDyn:
+		out.Dyn = make([]any, len(idx))
+		for i, r := range idx {
+			v, k := rs.at(ci, r)
+			out.Dyn[i] = v.Dyn[k]
+		}
+	}
+	for i, r := range idx {
+		if v, k := rs.at(ci, r); v.IsNull(k) {
+			out.SetNull(i)
+		}
+	}
+	return out
 }
 
 // gather builds a vector from the rows of v at the given positions.
@@ -150,22 +210,35 @@ func gather(v *vector.Vector, idx []int) *vector.Vector {
 // writeSegments sorts rows by the time column, splits them by UTC day and into
 // segments of at most SegmentRows rows, and writes each. tag makes the segment
 // ids of one call unique.
-func (s *Store) writeSegments(def *schema.Table, cols []*vector.Vector, rows int, tag string) ([]*segInfo, error) {
+func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*segInfo, error) {
+	rows := rs.rows
 	order := make([]int, rows)
 	for i := range order {
 		order[i] = i
 	}
 	ti := def.Index(def.TimeColumn)
-	dayOf := func(int) string { return "all" }
+	// Rows are grouped by day number; a null time goes to day 0 (0001-01-01).
+	dayNum := func(int) int64 { return -1 }
 	if ti >= 0 {
-		tc := cols[ti]
-		sort.SliceStable(order, func(a, b int) bool { return tc.Ints[order[a]] < tc.Ints[order[b]] })
-		dayOf = func(r int) string {
-			if tc.IsNull(r) {
-				return "0001-01-01"
-			}
-			return types.TicksToTime(tc.Ints[r]).Format("2006-01-02")
+		times := make([]int64, rows)
+		nulls := make([]bool, rows)
+		for r := range times {
+			v, k := rs.at(ti, r)
+			times[r], nulls[r] = v.Ints[k], v.IsNull(k)
 		}
+		sort.SliceStable(order, func(a, b int) bool { return times[order[a]] < times[order[b]] })
+		dayNum = func(r int) int64 {
+			if nulls[r] {
+				return 0
+			}
+			return times[r] / types.TicksPerDay
+		}
+	}
+	dayName := func(d int64) string {
+		if d < 0 {
+			return "all"
+		}
+		return types.TicksToTime(d * types.TicksPerDay).Format("2006-01-02")
 	}
 	type job struct {
 		si  *segInfo
@@ -173,11 +246,12 @@ func (s *Store) writeSegments(def *schema.Table, cols []*vector.Vector, rows int
 	}
 	var jobs []job
 	for lo := 0; lo < rows; {
-		day := dayOf(order[lo])
+		d := dayNum(order[lo])
 		hi := lo + 1
-		for hi < rows && hi-lo < s.opts.SegmentRows && dayOf(order[hi]) == day {
+		for hi < rows && hi-lo < s.opts.SegmentRows && dayNum(order[hi]) == d {
 			hi++
 		}
+		day := dayName(d)
 		si := &segInfo{ID: fmt.Sprintf("%s-%s-%d", day, tag, len(jobs)), Table: def.Name, Day: day, Rows: hi - lo}
 		jobs = append(jobs, job{si: si, idx: order[lo:hi]})
 		lo = hi
@@ -194,9 +268,9 @@ func (s *Store) writeSegments(def *schema.Table, cols []*vector.Vector, rows int
 			defer wg.Done()
 			defer func() { <-sem }()
 			si, idx := jobs[k].si, jobs[k].idx
-			seg := make([]*vector.Vector, len(cols))
-			for ci, v := range cols {
-				seg[ci] = gather(v, idx)
+			seg := make([]*vector.Vector, len(def.Columns))
+			for ci := range seg {
+				seg[ci] = rs.gather(ci, idx)
 			}
 			if ti >= 0 {
 				si.MinTime, si.MaxTime = seg[ti].Ints[0], seg[ti].Ints[len(idx)-1]

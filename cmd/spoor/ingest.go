@@ -103,6 +103,12 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "\rspoor ingest: seal: %v (the rows are durable and will be sealed later)\n", err)
 		code = 1
 	}
+	if code == 0 {
+		// Merge the small segments repeated seals leave for the same day.
+		if _, err := st.Compact(def.Name); err != nil {
+			fmt.Fprintf(stderr, "\rspoor ingest: compact: %v (the rows are stored)\n", err)
+		}
+	}
 	if err := st.Sync(); err != nil {
 		fmt.Fprintf(stderr, "\rspoor ingest: sync: %v\n", err)
 		code = 1
