@@ -40,7 +40,7 @@ const (
 var (
 	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
 		e, err := zstd.NewWriter(nil,
-			zstd.WithEncoderLevel(zstd.SpeedBetterCompression),
+			zstd.WithEncoderLevel(zstd.SpeedDefault),
 			zstd.WithEncoderCRC(false),
 			zstd.WithZeroFrames(true))
 		if err != nil {
