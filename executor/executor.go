@@ -219,46 +219,12 @@ func sliceBatch(b *vector.Batch, sel []int) *vector.Batch {
 	out := &vector.Batch{Len: len(sel), Cols: make([]*vector.Vector, len(b.Cols))}
 	for i, c := range b.Cols {
 		if c != nil {
-			out.Cols[i] = gather(c, sel)
+			out.Cols[i] = vector.Gather(c, sel)
 		}
 	}
 	return out
 }
 
-// gather builds a vector from the rows of v at the given positions.
-func gather(v *vector.Vector, idx []int) *vector.Vector {
-	out := &vector.Vector{Type: v.Type, Len: len(idx)}
-	switch vector.Storage(v.Type) {
-	case vector.StoreInts:
-		out.Ints = make([]int64, len(idx))
-		for i, r := range idx {
-			out.Ints[i] = v.Ints[r]
-		}
-	case vector.StoreReals:
-		out.Reals = make([]float64, len(idx))
-		for i, r := range idx {
-			out.Reals[i] = v.Reals[r]
-		}
-	case vector.StoreStrs:
-		out.Strs = make([]string, len(idx))
-		for i, r := range idx {
-			out.Strs[i] = v.Strs[r]
-		}
-	case vector.StoreDyn:
-		out.Dyn = make([]any, len(idx))
-		for i, r := range idx {
-			out.Dyn[i] = v.Dyn[r]
-		}
-	}
-	if v.Nulls != nil {
-		for i, r := range idx {
-			if v.IsNull(r) {
-				out.SetNull(i)
-			}
-		}
-	}
-	return out
-}
 
 // eval computes an expression over a batch.
 func eval(x planner.Expr, b *vector.Batch) (*vector.Vector, error) {

@@ -103,7 +103,7 @@ func explain(err error, src string, toks []lexer.Token) error {
 				word += "-" + toks[j+1].Value
 			}
 			m := fmt.Sprintf("unknown operator '%s'", word)
-			if s := suggest(word, operatorNames); s != "" {
+			if s := Nearest(word, operatorNames); s != "" {
 				m += fmt.Sprintf("; did you mean '%s'?", s)
 			}
 			return mk(m)
@@ -215,17 +215,24 @@ func simpleExpectation(msg string) string {
 	return ""
 }
 
-// suggest returns the candidate closest to word by edit distance, if close enough.
-func suggest(word string, candidates []string) string {
+// Nearest returns the candidate closest to word by edit distance (ignoring
+// case) when it is close enough to be a typo, else "". The parser uses it for
+// misspelled operators; the planner for tables, columns and functions.
+func Nearest(word string, candidates []string) string {
 	best, bestD := "", math.MaxInt
+	lw := strings.ToLower(word)
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(word), c); d < bestD {
+		d := editDistance(lw, strings.ToLower(c))
+		if d < bestD || d == bestD && c < best {
 			best, bestD = c, d
 		}
 	}
-	limit := 2
-	if len(word) <= 4 {
-		limit = 1
+	limit := 1
+	switch {
+	case len(word) > 8:
+		limit = 3
+	case len(word) > 4:
+		limit = 2
 	}
 	if bestD <= limit {
 		return best

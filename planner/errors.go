@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -65,45 +64,8 @@ func (e *errs) result() error {
 	return out
 }
 
-// suggest returns the candidate closest to word, if close enough to be a typo.
-func suggest(word string, candidates []string) string {
-	best, bestD := "", math.MaxInt
-	lw := strings.ToLower(word)
-	for _, c := range candidates {
-		d := editDistance(lw, strings.ToLower(c))
-		if d < bestD || d == bestD && c < best {
-			best, bestD = c, d
-		}
-	}
-	limit := max(1, min(3, len(word)/3))
-	if bestD <= limit {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 func didYouMean(word string, candidates []string) string {
-	if s := suggest(word, candidates); s != "" && s != word {
+	if s := parser.Nearest(word, candidates); s != "" && s != word {
 		return fmt.Sprintf("; did you mean '%s'?", s)
 	}
 	return ""

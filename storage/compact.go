@@ -79,7 +79,7 @@ func (s *Store) merge(def *schema.Table, group []*segInfo) error {
 			return err
 		}
 		for i := range cols {
-			appendVector(cols[i], part[i])
+			vector.AppendVector(cols[i], part[i])
 		}
 		rows += seg.footer.Rows
 	}
@@ -150,30 +150,10 @@ func (s *segment) readAll(def *schema.Table) ([]*vector.Vector, error) {
 			if err != nil {
 				return nil, err
 			}
-			appendVector(v, part)
+			vector.AppendVector(v, part)
 		}
 		out[i] = v
 	}
 	return out, nil
 }
 
-// appendVector appends all rows of src to dst.
-func appendVector(dst, src *vector.Vector) {
-	base := dst.Len
-	switch vector.Storage(dst.Type) {
-	case vector.StoreInts:
-		dst.Ints = append(dst.Ints, src.Ints[:src.Len]...)
-	case vector.StoreReals:
-		dst.Reals = append(dst.Reals, src.Reals[:src.Len]...)
-	case vector.StoreStrs:
-		dst.Strs = append(dst.Strs, src.Strs[:src.Len]...)
-	case vector.StoreDyn:
-		dst.Dyn = append(dst.Dyn, src.Dyn[:src.Len]...)
-	}
-	dst.Len += src.Len
-	for i := 0; i < src.Len; i++ {
-		if src.IsNull(i) {
-			dst.SetNull(base + i)
-		}
-	}
-}

@@ -271,7 +271,7 @@ func (p *scanPlan) emit(cols []*vector.Vector, sel []int, fn func(*vector.Batch)
 		part := sel[lo:min(lo+vector.BatchSize, len(sel))]
 		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, len(p.cols))}
 		for i, ci := range p.cols {
-			b.Cols[i] = gather(cols[ci], part)
+			b.Cols[i] = vector.Gather(cols[ci], part)
 		}
 		if err := fn(b); err != nil {
 			return err

@@ -134,7 +134,7 @@ func (rs *rowSet) at(ci, r int) (*vector.Vector, int) {
 // gather builds a vector of column ci from the given global rows.
 func (rs *rowSet) gather(ci int, idx []int) *vector.Vector {
 	if len(rs.parts) == 1 {
-		return gather(rs.parts[0][ci], idx)
+		return vector.Gather(rs.parts[0][ci], idx)
 	}
 	t := rs.parts[0][ci].Type
 	out := &vector.Vector{Type: t, Len: len(idx)}
@@ -167,41 +167,6 @@ func (rs *rowSet) gather(ci int, idx []int) *vector.Vector {
 	for i, r := range idx {
 		if v, k := rs.at(ci, r); v.IsNull(k) {
 			out.SetNull(i)
-		}
-	}
-	return out
-}
-
-// gather builds a vector from the rows of v at the given positions.
-func gather(v *vector.Vector, idx []int) *vector.Vector {
-	out := &vector.Vector{Type: v.Type, Len: len(idx)}
-	switch vector.Storage(v.Type) {
-	case vector.StoreInts:
-		out.Ints = make([]int64, len(idx))
-		for i, r := range idx {
-			out.Ints[i] = v.Ints[r]
-		}
-	case vector.StoreReals:
-		out.Reals = make([]float64, len(idx))
-		for i, r := range idx {
-			out.Reals[i] = v.Reals[r]
-		}
-	case vector.StoreStrs:
-		out.Strs = make([]string, len(idx))
-		for i, r := range idx {
-			out.Strs[i] = v.Strs[r]
-		}
-	case vector.StoreDyn:
-		out.Dyn = make([]any, len(idx))
-		for i, r := range idx {
-			out.Dyn[i] = v.Dyn[r]
-		}
-	}
-	if v.Nulls != nil {
-		for i, r := range idx {
-			if v.IsNull(r) {
-				out.SetNull(i)
-			}
 		}
 	}
 	return out

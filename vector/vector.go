@@ -118,3 +118,60 @@ type Batch struct {
 	Cols []*Vector
 	Len  int
 }
+
+// Gather returns a new vector holding the rows of v at the given positions, in
+// that order.
+func Gather(v *Vector, idx []int) *Vector {
+	out := &Vector{Type: v.Type, Len: len(idx)}
+	switch Storage(v.Type) {
+	case StoreInts:
+		out.Ints = make([]int64, len(idx))
+		for i, r := range idx {
+			out.Ints[i] = v.Ints[r]
+		}
+	case StoreReals:
+		out.Reals = make([]float64, len(idx))
+		for i, r := range idx {
+			out.Reals[i] = v.Reals[r]
+		}
+	case StoreStrs:
+		out.Strs = make([]string, len(idx))
+		for i, r := range idx {
+			out.Strs[i] = v.Strs[r]
+		}
+	case StoreDyn:
+		out.Dyn = make([]any, len(idx))
+		for i, r := range idx {
+			out.Dyn[i] = v.Dyn[r]
+		}
+	}
+	if v.Nulls != nil {
+		for i, r := range idx {
+			if v.IsNull(r) {
+				out.SetNull(i)
+			}
+		}
+	}
+	return out
+}
+
+// AppendVector appends every row of src to dst; both have the same type.
+func AppendVector(dst, src *Vector) {
+	base := dst.Len
+	switch Storage(dst.Type) {
+	case StoreInts:
+		dst.Ints = append(dst.Ints, src.Ints[:src.Len]...)
+	case StoreReals:
+		dst.Reals = append(dst.Reals, src.Reals[:src.Len]...)
+	case StoreStrs:
+		dst.Strs = append(dst.Strs, src.Strs[:src.Len]...)
+	case StoreDyn:
+		dst.Dyn = append(dst.Dyn, src.Dyn[:src.Len]...)
+	}
+	dst.Len += src.Len
+	for i := 0; i < src.Len; i++ {
+		if src.IsNull(i) {
+			dst.SetNull(base + i)
+		}
+	}
+}
