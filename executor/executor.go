@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/spoorhq/spoor/planner"
@@ -114,8 +115,20 @@ func (r *run) build(n planner.Node, out operator) (func() error, error) {
 	case *planner.Limit:
 		return r.build(x.Input, &limitOp{n: x.N, out: out})
 	}
+	if b, ok := builders[reflect.TypeOf(n)]; ok {
+		return b(r, n, out)
+	}
 	return nil, fmt.Errorf("BUG: no executor for %T", n)
 }
+
+// builder wires a plan node outside the core set into a pipeline; each lives in
+// its own file and registers itself in an init function.
+type builder func(r *run, n planner.Node, out operator) (func() error, error)
+
+var builders = map[reflect.Type]builder{}
+
+// register adds the builder for plan nodes of n's type.
+func register(n planner.Node, b builder) { builders[reflect.TypeOf(n)] = b }
 
 // scan drives a table scan: the store calls back from its worker goroutines.
 func (r *run) scan(s *planner.Scan, out operator) func() error {
@@ -224,7 +237,6 @@ func sliceBatch(b *vector.Batch, sel []int) *vector.Batch {
 	}
 	return out
 }
-
 
 // eval computes an expression over a batch.
 func eval(x planner.Expr, b *vector.Batch) (*vector.Vector, error) {

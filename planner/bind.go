@@ -120,6 +120,10 @@ func (b *binder) source(src parser.Source) Node {
 		return b.print(s)
 	case *parser.DatatableOp:
 		return b.datatable(s)
+	case *parser.UnionOp:
+		return b.union(nil, s)
+	case *parser.RangeOp:
+		return b.rangeOp(s)
 	}
 	b.errs.add(src.Start(), "%s is not supported yet", firstWord(parser.FormatNode(src)))
 	return nil
@@ -231,6 +235,18 @@ func (b *binder) operator(in Node, op parser.Operator) Node {
 		return in
 	case *parser.GetSchemaOp:
 		return getschema(in)
+	case *parser.JoinOp:
+		return b.join(in, o)
+	case *parser.LookupOp:
+		return b.lookup(in, o)
+	case *parser.UnionOp:
+		return b.union(in, o)
+	case *parser.MvExpandOp:
+		return b.mvExpand(in, o)
+	case *parser.ParseOp:
+		return b.parse(in, o.Options, o.X, o.Pattern, false, o.Pos)
+	case *parser.ParseWhereOp:
+		return b.parse(in, o.Options, o.X, o.Pattern, true, o.Pos)
 	}
 	b.errs.add(op.Start(), "operator '%s' is not supported yet", firstWord(parser.FormatNode(op)))
 	return nil

@@ -53,8 +53,20 @@ func mapChildren(n Node, f func(Node) Node) Node {
 		x.Input = f(x.Input)
 	case *Limit:
 		x.Input = f(x.Input)
+	default:
+		if s, ok := n.(InputSetter); ok {
+			for i, in := range n.Inputs() {
+				s.SetInput(i, f(in))
+			}
+		}
 	}
 	return n
+}
+
+// InputSetter is implemented by plan nodes outside the core set (joins, unions,
+// expansions...) so that rules can rewrite their inputs.
+type InputSetter interface {
+	SetInput(i int, n Node)
 }
 
 // pushdownFilter moves what a filter directly over a scan can hand to the
@@ -311,6 +323,15 @@ func need(n Node, used []bool) {
 		need(x.Input, in)
 	case *Limit:
 		need(x.Input, used)
+	default:
+		// Nodes without their own rule keep every column of their inputs.
+		for _, in := range n.Inputs() {
+			all := make([]bool, len(in.Columns()))
+			for i := range all {
+				all[i] = true
+			}
+			need(in, all)
+		}
 	}
 }
 
