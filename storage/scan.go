@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -126,8 +125,7 @@ func (s *Store) Scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch
 // predicate can be answered exactly by an index.
 func (s *Store) Count(ctx context.Context, req ScanRequest) (int64, ScanStats, error) {
 	req.Columns = []string{}
-	var n atomic.Int64
-	st, err := s.scan(ctx, req, func(b *vector.Batch) error { n.Add(int64(b.Len)); return nil }, true)
+	st, err := s.scan(ctx, req, func(*vector.Batch) error { return nil }, true)
 	return st.RowsMatched, st, err
 }
 
@@ -136,7 +134,7 @@ func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch
 	if err != nil {
 		return ScanStats{}, err
 	}
-	stats := ScanStats{Segments: len(segs), IndexOnly: countOnly}
+	stats := ScanStats{Segments: len(segs)}
 	var mu sync.Mutex
 	var firstErr error
 	fail := func(err error) {
@@ -172,9 +170,6 @@ func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch
 				}
 				mu.Lock()
 				stats.add(st)
-				if countOnly && !st.IndexOnly {
-					stats.IndexOnly = false
-				}
 				mu.Unlock()
 			}
 		}()
@@ -198,13 +193,11 @@ func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch
 	for _, hb := range hot {
 		st, err := p.scanHot(hb, fn, countOnly)
 		stats.add(st)
-		if len(hot) > 0 {
-			stats.IndexOnly = stats.IndexOnly && st.HotRows == 0
-		}
 		if err != nil {
 			return stats, err
 		}
 	}
+	stats.IndexOnly = countOnly && stats.BlocksRead == 0 && stats.HotRows == 0
 	return stats, nil
 }
 
@@ -292,7 +285,6 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 	}
 	if lo >= hi {
 		st.SegmentsPruned = 1
-		st.IndexOnly = true
 		return st, nil
 	}
 	// Candidate rows from the indexes; predicates they cannot settle are checked.
@@ -327,11 +319,9 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 	}
 	if cand != nil && cand.IsEmpty() {
 		st.SegmentsPruned = 1
-		st.IndexOnly = true
 		return st, nil
 	}
 	if countOnly && len(verify) == 0 {
-		st.IndexOnly = true
 		if cand == nil {
 			st.RowsMatched = int64(rows)
 		} else {

@@ -303,12 +303,11 @@ func (s *Store) applyRetention() error {
 	if err != nil {
 		return fmt.Errorf("retention: %w", err)
 	}
-	for _, si := range drop {
-		if si.seg != nil {
-			si.seg.close()
-		}
-		os.Remove(s.segmentPath(si))
-	}
+	// Running scans may still read the dropped files; they go at close (or,
+	// after a crash, as orphans at open).
+	s.mu.Lock()
+	s.retired = append(s.retired, drop...)
+	s.mu.Unlock()
 	return nil
 }
 
