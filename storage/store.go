@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 
 	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/types"
@@ -145,7 +146,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithBlockCacheSize(16 << 20).
 		WithIndexCacheSize(8 << 20).
 		WithValueThreshold(1 << 10).
-		WithValueLogFileSize(128 << 20)
+		WithValueLogFileSize(128 << 20).
+		WithChecksumVerificationMode(options.OnTableRead)
+	if err := checkTables(bo); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	db, err := badger.Open(bo)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)

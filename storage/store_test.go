@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -453,5 +454,85 @@ func TestSealByAge(t *testing.T) {
 	clock = clock.Add(2 * time.Minute)
 	if !s.NeedsSeal("Events") {
 		t.Fatal("rows older than SealAge do not ask to be sealed")
+	}
+}
+
+// TestCorruptMetadata flips bytes in the badger files that hold the manifest
+// and the hot rows: opening must fail with an error or succeed, and a store
+// that opens must answer with the true rows or an error, never panic or lie.
+func TestCorruptMetadata(t *testing.T) {
+	base := t.TempDir()
+	rng := rand.New(rand.NewSource(10))
+	a, b := makeRows(rng, 0, 3_000), makeRows(rng, 3_000, 2_000)
+	s := openTest(t, base, Options{})
+	s.CreateTable(eventsTable())
+	s.Append("Events", a, 3_000)
+	s.Seal("Events")
+	s.Append("Events", b, 2_000) // stays hot
+	s.Close()
+	var files []string
+	filepath.WalkDir(filepath.Join(base, "badger"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Fatal("no badger files")
+	}
+	want := fmt.Sprint(bruteForce(concat(a, b), 5_000, ScanRequest{}))
+	// The check before opening must leave an intact store intact, twice over.
+	for i := 0; i < 2; i++ {
+		s := openTest(t, base, Options{})
+		if got := collect(t, s, ScanRequest{Table: "Events"}); fmt.Sprint(got) != want {
+			t.Fatalf("intact store, open %d: %d rows, want 5000", i+1, len(got))
+		}
+		s.Close()
+	}
+	opened := 0
+	defer func() { t.Logf("%d of 40 damaged stores opened and answered correctly; the rest refused", opened) }()
+	for trial := 0; trial < 40; trial++ {
+		dir := filepath.Join(t.TempDir(), "store")
+		if err := os.CopyFS(dir, os.DirFS(base)); err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(base, files[trial%len(files)])
+		target := filepath.Join(dir, rel)
+		data, _ := os.ReadFile(target)
+		if len(data) == 0 {
+			continue
+		}
+		pos := rng.Intn(len(data))
+		data[pos] ^= byte(1 + rng.Intn(255))
+		os.WriteFile(target, data, 0o644)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("flip in %s at %d: panic: %v", rel, pos, r)
+				}
+			}()
+			s, err := Open(dir, Options{Now: func() time.Time { return testNow }})
+			if err != nil {
+				return // a clear refusal
+			}
+			defer s.Close()
+			var got []int64
+			req := ScanRequest{Table: "Events", Columns: []string{"Seq"}}
+			var mu sync.Mutex
+			_, err = s.Scan(context.Background(), req, func(bt *vector.Batch) error {
+				mu.Lock()
+				got = append(got, bt.Cols[0].Ints[:bt.Len]...)
+				mu.Unlock()
+				return nil
+			})
+			if err != nil {
+				return
+			}
+			sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+			if fmt.Sprint(got) != want {
+				t.Fatalf("flip in %s at %d: the store opened and returned %d rows without an error, want 5000", rel, pos, len(got))
+			}
+			opened++
+		}()
 	}
 }
