@@ -156,4 +156,3 @@ func (s *segment) readAll(def *schema.Table) ([]*vector.Vector, error) {
 	}
 	return out, nil
 }
-
