@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,8 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/parser"
+	"github.com/spoorhq/spoor/planner"
+	"github.com/spoorhq/spoor/schema"
 )
 
 // Stages of spoor check, in the order a query goes through them. A failure names the
@@ -21,6 +26,8 @@ const (
 	stageRead   = "read"   // the input could not be read or a corpus line is malformed
 	stageParse  = "parse"  // the query is not valid KQL
 	stageFormat = "format" // the canonical text does not parse back to the same tree
+	stageBind   = "bind"   // a name or type does not resolve against the catalog
+	stageRun    = "run"    // the query failed while running against the store
 )
 
 // figures are the counts spoor check reports, both in --json output and against a
@@ -108,17 +115,86 @@ type checkOptions struct {
 	floor     string
 }
 
-func runCheck(args []string, stdout, stderr io.Writer) int {
-	return checkWith(kql, args, stdout, stderr)
+// semantics binds and runs queries for check; nil when only syntax is checked.
+type semantics struct {
+	bind func(text string) error
+	run  func(text string) (rows int, err error)
+	done func()
 }
 
-func checkWith[T any](s syntax[T], args []string, stdout, stderr io.Writer) int {
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	return checkWith(kql, openSemantics, args, stdout, stderr)
+}
+
+// openSemantics binds against the store in data (or, without one, an empty
+// catalog), and runs queries when run is set.
+func openSemantics(data string, run bool) (*semantics, error) {
+	if data == "" {
+		if run {
+			return nil, fmt.Errorf("--run needs --data DIR: a store to run against")
+		}
+		return &semantics{
+			bind: func(text string) error {
+				q, err := parser.Parse(text)
+				if err != nil {
+					return err
+				}
+				_, err = planner.Bind(q, emptyCatalog{}, planner.Options{})
+				return err
+			},
+			done: func() {},
+		}, nil
+	}
+	eng, err := openEngine(data)
+	if err != nil {
+		return nil, err
+	}
+	sem := &semantics{
+		bind: func(text string) error { _, err := eng.Plan(text); return err },
+		done: func() { eng.Store().Close() },
+	}
+	if run {
+		sem.run = func(text string) (int, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := eng.Query(ctx, text, engine.Options{MaxRows: 1000})
+			if err != nil {
+				return 0, err
+			}
+			return len(res.Rows), nil
+		}
+	}
+	return sem, nil
+}
+
+type emptyCatalog struct{}
+
+func (emptyCatalog) Table(string) *schema.Table { return nil }
+func (emptyCatalog) TableNames() []string       { return nil }
+
+// onlyMissingTables reports whether a bind error is nothing but unknown tables.
+func onlyMissingTables(err error) bool {
+	var list planner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return false
+	}
+	for _, e := range list {
+		if !strings.HasPrefix(e.Msg, "unknown table") {
+			return false
+		}
+	}
+	return true
+}
+
+// checkWith runs check with a parser and, unless open is nil (the command's own
+// tests of its plumbing), binding and running through open.
+func checkWith[T any](s syntax[T], open func(data string, run bool) (*semantics, error), args []string, stdout, stderr io.Writer) int {
 	var o checkOptions
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	fl.StringVar(&o.data, "data", "", "data `dir`ectory to bind and run against (not used yet)")
+	fl.StringVar(&o.data, "data", "", "data `dir`ectory whose tables queries bind (and with --run, run) against")
 	fl.BoolVar(&o.parseOnly, "parse-only", false, "check syntax and formatting only; do not bind")
-	fl.BoolVar(&o.run, "run", false, "also run each query against --data (not available yet)")
+	fl.BoolVar(&o.run, "run", false, "also run each query against the store in --data")
 	fl.BoolVar(&o.json, "json", false, "print one JSON object with the figures and every failure")
 	fl.BoolVar(&o.verbose, "v", false, "show the source line of each syntax error and the canonical text of each round-trip failure")
 	fl.StringVar(&o.floor, "floor", "", "compare the figures of each input with the bounds recorded in `file`; the exit status then reflects those bounds, not single failures")
@@ -128,7 +204,8 @@ func checkWith[T any](s syntax[T], args []string, stdout, stderr io.Writer) int 
 Reads .kql files (one query a file) and .jsonl corpora (one JSON object a line, the
 query in its "query" field, named by its "id" field or by file:line). A directory stands
 for the .kql and .jsonl files under it. Each query is parsed, and its canonical text must
-parse back to the same tree.
+parse back to the same tree. Unless --parse-only is given, it is then bound against the
+tables of the store in --data (an empty catalog without it), and with --run executed there.
 
 Prints each failure as "<id>: <stage>: <line>:<col>: <message>", then "N passed, M failed".
 Exits 1 if anything failed (with --floor: if a figure misses its bound), 2 on a usage
@@ -162,14 +239,16 @@ Flags:
 			return 2
 		}
 	}
-	if !o.parseOnly {
-		fmt.Fprintln(stderr, "spoor check: binding is not available yet; checking syntax only, as with --parse-only")
-	}
-	if o.run {
-		fmt.Fprintln(stderr, "spoor check: --run is not available yet (there is no executor); no query is run")
-	}
-	if o.data != "" {
-		fmt.Fprintln(stderr, "spoor check: --data is not used yet: nothing reads a store")
+	var sem *semantics
+	if !o.parseOnly && open != nil {
+		if sem, err = open(o.data, o.run); err != nil {
+			fmt.Fprintf(stderr, "spoor check: %v\n", err)
+			return 2
+		}
+		defer sem.done()
+		if o.data == "" {
+			fmt.Fprintln(stderr, "spoor check: no --data: binding against an empty catalog, so table names do not resolve")
+		}
 	}
 
 	rep := report{Failures: []failure{}}
@@ -182,6 +261,9 @@ Flags:
 			f, parsed := checkCase(s, c)
 			if parsed {
 				fig.Parsed++
+			}
+			if f == nil && sem != nil {
+				f = checkSemantics(sem, c, &fig)
 			}
 			if f == nil {
 				continue
@@ -390,6 +472,36 @@ func checkCase[T any](s syntax[T], c kqlCase) (f *failure, parsed bool) {
 			detail: canon + "\n---- formatted again:\n" + again}, true
 	}
 	return nil, true
+}
+
+// checkSemantics binds (and runs) a query that parsed, counting the figures.
+func checkSemantics(sem *semantics, c kqlCase, fig *figures) *failure {
+	if err := sem.bind(c.text); err != nil {
+		if onlyMissingTables(err) {
+			fig.MissingTable++
+		}
+		return &failure{ID: c.id, Stage: stageBind, Error: firstLine(err.Error())}
+	}
+	fig.Bound++
+	if sem.run == nil {
+		return nil
+	}
+	rows, err := sem.run(c.text)
+	if err != nil {
+		return &failure{ID: c.id, Stage: stageRun, Error: firstLine(err.Error())}
+	}
+	fig.Ran++
+	if rows > 0 {
+		fig.Nonempty++
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " (and more)"
+	}
+	return s
 }
 
 // positioned renders an error as "line:col: message" when it is a syntax error.

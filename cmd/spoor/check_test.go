@@ -66,7 +66,7 @@ func inDir(t *testing.T, files map[string]string) {
 func runFake(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = checkWith(fake, args, &out, &errb)
+	code = checkWith(fake, nil, args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -231,33 +231,49 @@ func TestCheckJSONNoFailures(t *testing.T) {
 	}
 }
 
-func TestCheckNotes(t *testing.T) {
-	inDir(t, map[string]string{"a.kql": "T"})
-	tests := []struct {
-		args []string
-		want []string // each must be in stderr
-		not  []string // none may be
-	}{
-		{[]string{"a.kql"}, []string{"binding is not available yet"}, []string{"--run", "--data"}},
-		{[]string{"--parse-only", "a.kql"}, nil, []string{"binding", "--run", "--data"}},
-		{[]string{"--parse-only", "--run", "a.kql"}, []string{"--run is not available yet"}, []string{"binding"}},
-		{[]string{"--data", "d", "--parse-only", "a.kql"}, []string{"--data is not used yet"}, []string{"binding"}},
+// TestCheckBinds checks queries against a store's tables: an unknown table
+// counts as missing_table, a bound query as bound, and with --run as ran.
+func TestCheckBinds(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, _, errs := spoor(t, "query", "--data", data, ".create table Events (Timestamp:datetime, Name:string)"); code != 0 {
+		t.Fatalf("create: %s", errs)
 	}
-	for _, tt := range tests {
-		code, out, errs := runFake(t, tt.args...)
-		if code != 0 || out != "1 passed, 0 failed\n" {
-			t.Errorf("%v: exit status %d, stdout %q", tt.args, code, out)
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o644)
+		return p
+	}
+	good := write("good.kql", "Events | where Name has 'x' | count")
+	missing := write("missing.kql", "Nope | count")
+	badcol := write("badcol.kql", "Events | where Nme == 'x'")
+	code, out, errs := spoor(t, "check", "--json", "--run", "--data", data, good, missing, badcol)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	var rep struct {
+		Total, Parsed, Bound, Ran, Nonempty int
+		MissingTable                        int `json:"missing_table"`
+		Failures                            []struct{ ID, Stage, Error string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total != 3 || rep.Parsed != 3 || rep.Bound != 1 || rep.Ran != 1 || rep.Nonempty != 1 || rep.MissingTable != 1 || len(rep.Failures) != 2 {
+		t.Errorf("figures: %+v", rep)
+	}
+	for _, f := range rep.Failures {
+		if f.Stage != "bind" {
+			t.Errorf("failure %+v, want stage bind", f)
 		}
-		for _, w := range tt.want {
-			if !strings.Contains(errs, w) {
-				t.Errorf("%v: stderr %q lacks %q", tt.args, errs, w)
-			}
-		}
-		for _, w := range tt.not {
-			if strings.Contains(errs, w) {
-				t.Errorf("%v: stderr %q should not mention %q", tt.args, errs, w)
-			}
-		}
+	}
+	// Without --data the catalog is empty: every table is missing, and it says so.
+	code, _, errs = spoor(t, "check", good)
+	if code != 1 || !strings.Contains(errs, "empty catalog") {
+		t.Errorf("no --data: exit %d, %q", code, errs)
+	}
+	if code, _, _ := spoor(t, "check", "--parse-only", good); code != 0 {
+		t.Errorf("--parse-only: exit %d, want 0", code)
 	}
 }
 
