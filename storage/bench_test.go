@@ -225,7 +225,8 @@ func BenchmarkIngestJSONL(b *testing.B) { benchIngest(b, ingest.JSONL) }
 func BenchmarkIngestCSV(b *testing.B) { benchIngest(b, ingest.CSV) }
 
 // BenchmarkIngestRows measures ingest of SPOOR_BENCH_ROWS rows (default 1M) in
-// chunks, the way a long load runs, and reports the peak heap.
+// chunks, the way a long load runs, sealing as it goes and compacting at the end,
+// and reports the peak heap.
 func BenchmarkIngestRows(b *testing.B) {
 	total := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("SPOOR_BENCH_ROWS")); err == nil && v > 0 {
@@ -262,6 +263,10 @@ func BenchmarkIngestRows(b *testing.B) {
 				}
 			}
 			s.Seal("DeviceProcessEvents")
+			// As spoor ingest does at the end of a load.
+			if _, err := s.Compact("DeviceProcessEvents"); err != nil {
+				b.Fatal(err)
+			}
 		})
 		b.ReportMetric(float64(total)/b.Elapsed().Seconds()*float64(i+1)/float64(b.N), "rows/s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")

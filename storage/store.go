@@ -26,7 +26,7 @@ type Options struct {
 	// Retention is how long rows are kept, by their time column (default 30 days).
 	Retention time.Duration
 	// SealRows is the number of hot rows of a table that triggers sealing them
-	// into segments (default 500,000).
+	// into segments (default 200,000).
 	SealRows int
 	// SealAge is how long rows may stay hot before NeedsSeal says to seal them
 	// (default 5 minutes).
@@ -50,7 +50,7 @@ func (o *Options) fill() {
 		o.Retention = 30 * 24 * time.Hour
 	}
 	if o.SealRows <= 0 {
-		o.SealRows = 500_000
+		o.SealRows = 200_000
 	}
 	if o.SealAge <= 0 {
 		o.SealAge = 5 * time.Minute
