@@ -18,13 +18,8 @@ import (
 // the precision), so on large groups Kusto's answers may differ from ours slightly.
 
 func init() {
-	aggregate("count", 0, 1, "The number of rows; count(x) counts the rows where x is not null (for a bool, where it is true, as countif)",
-		sig(types.Long, anyScalar), func(args []types.Type) AggState {
-			if len(args) == 1 && args[0] == types.Bool {
-				return &countState{pred: true}
-			}
-			return &countState{value: len(args) == 1}
-		})
+	aggregate("count", 0, 1, "The number of rows; count(x) counts every row, null or not, as Kusto's docs show (countif counts the true ones)",
+		sig(types.Long, anyScalar), func([]types.Type) AggState { return &countState{} })
 	aggregate("countif", 1, 1, "The number of rows where the predicate is true", sig(types.Long, predArg),
 		func([]types.Type) AggState { return &countState{pred: true} })
 	aggregate("sum", 1, 1, "The sum of the values", sumCheck(false), func(args []types.Type) AggState { return newSum(args[0]) })
@@ -101,24 +96,14 @@ func (s *ifState) Add(args []*vector.Vector, i int) {
 func (s *ifState) Merge(other AggState) { s.inner.Merge(other.(*ifState).inner) }
 func (s *ifState) Result() types.Value  { return s.inner.Result() }
 
-// countState counts rows: all of them, the non-null values, or the true predicates.
+// countState counts rows: all of them, or those where the predicate is true.
 type countState struct {
-	n     int64
-	value bool // count(x): count non-null rows of args[0]
-	pred  bool // countif: count true rows of args[0]
+	n    int64
+	pred bool // countif: count the true rows of args[0]
 }
 
 func (s *countState) Add(args []*vector.Vector, i int) {
-	switch {
-	case s.pred:
-		if tri(args[0], i) == 1 {
-			s.n++
-		}
-	case s.value:
-		if !nullAt(args[0], i) {
-			s.n++
-		}
-	default:
+	if !s.pred || tri(args[0], i) == 1 {
 		s.n++
 	}
 }

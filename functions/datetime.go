@@ -65,17 +65,13 @@ func init() {
 	scalar("make_timespan", 2, 4, "A timespan from hours and minutes, hours, minutes and seconds, or days, hours, minutes and seconds",
 		sig(types.Timespan, numArg), rowsTo(types.Timespan, makeTimespan))
 	for _, u := range []struct {
-		name  string
-		ticks float64
-	}{{"seconds", 1e7}, {"milliseconds", 1e4}, {"microseconds", 10}, {"nanoseconds", 0.01}} {
+		name     string
+		mul, div int64 // ticks = units * mul / div
+	}{{"seconds", types.TicksPerSecond, 1}, {"milliseconds", types.TicksPerMillisecond, 1}, {"microseconds", types.TicksPerMicrosecond, 1}, {"nanoseconds", 1, 100}} {
 		u := u
 		scalar("unixtime_"+u.name+"_todatetime", 1, 1, "Converts unix-epoch "+u.name+" to a datetime",
 			sig(types.Datetime, numArg), rowsTo(types.Datetime, func(args []*vector.Vector, i int) types.Value {
-				x, ok := realAt(args[0], i)
-				if !ok {
-					return types.NullOf(types.Datetime)
-				}
-				return datetimeValue(types.UnixEpochTicks + roundTicks(x*u.ticks))
+				return unixTime(args[0], i, u.mul, u.div)
 			}))
 	}
 }
@@ -116,17 +112,17 @@ func datetimeValue(ticks int64) types.Value {
 	return types.NewDatetime(ticks)
 }
 
-// roundTicks rounds a real number of ticks, saturating so that the range check that
-// follows rejects it.
+// roundTicks rounds a real number of ticks. NaN and magnitudes past 2^62 saturate to
+// ±2^62, far outside datetime's range, so that the range check that follows (after
+// adding at most a datetime's ticks) rejects them.
 func roundTicks(x float64) int64 {
+	const limit = 1 << 62
 	x = math.Round(x)
 	switch {
-	case math.IsNaN(x):
-		return -1
-	case x >= 9e18:
-		return math.MaxInt64 / 2
-	case x <= -9e18:
-		return -1
+	case math.IsNaN(x), x <= -limit:
+		return -limit
+	case x >= limit:
+		return limit
 	}
 	return int64(x)
 }
@@ -323,7 +319,19 @@ func datetimeAddEval(args []*vector.Vector, n int) (*vector.Vector, error) {
 		}
 		t := args[2].Ints[i]
 		var res int64
-		ok := true
+		// Past 20000 years any amount leaves datetime's range; the bound keeps the
+		// multiplications below from overflowing.
+		bound := int64(1_000_000) // months, quarters, years
+		if unit > 0 {
+			bound = 20000 * 366 * types.TicksPerDay / unit
+		} else if unit < 0 {
+			bound = math.MaxInt64
+		}
+		ok := amount > -bound && amount < bound
+		if !ok {
+			out.SetNull(i)
+			continue
+		}
 		switch part {
 		case "year":
 			res, ok = addMonths(t, amount*12)
@@ -532,4 +540,24 @@ func makeTimespan(args []*vector.Vector, i int) types.Value {
 	t := days*types.TicksPerDay + hours*types.TicksPerHour + minutes*types.TicksPerMinute +
 		roundTicks(secs*float64(types.TicksPerSecond))
 	return types.NewTimespan(t)
+}
+
+// unixTime converts row i, a count of units since 1970 (ticks = units * mul / div),
+// to a datetime: exactly for integers, rounded to the tick for reals.
+func unixTime(v *vector.Vector, i int, mul, div int64) types.Value {
+	if isInteger(v.Type) {
+		if nullAt(v, i) {
+			return types.NullOf(types.Datetime)
+		}
+		x := v.Ints[i]
+		if x > math.MaxInt64/mul || x < math.MinInt64/mul {
+			return types.NullOf(types.Datetime)
+		}
+		return datetimeValue(types.UnixEpochTicks + floorDiv(x*mul, div))
+	}
+	x, ok := realAt(v, i)
+	if !ok {
+		return types.NullOf(types.Datetime)
+	}
+	return datetimeValue(types.UnixEpochTicks + roundTicks(x*float64(mul)/float64(div)))
 }

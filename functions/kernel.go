@@ -2,6 +2,7 @@ package functions
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/spoorhq/spoor/types"
@@ -258,12 +259,26 @@ func isConst(v *vector.Vector, n int) bool {
 	case vector.StoreDyn:
 		x := v.Dyn[0]
 		for _, y := range v.Dyn[1:n] {
-			if !types.EqualDynamic(x, y) {
+			if !sameDynamic(x, y) && !types.EqualDynamic(x, y) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// sameDynamic reports whether two payloads are the same array or bag in memory, the
+// cheap case of a constant repeated over a batch.
+func sameDynamic(x, y any) bool {
+	switch a := x.(type) {
+	case []any:
+		b, ok := y.([]any)
+		return ok && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+	case map[string]any:
+		b, ok := y.(map[string]any)
+		return ok && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+	}
+	return false
 }
 
 // Shape helpers: a kernel from a per-row function. Each reads its arguments the way

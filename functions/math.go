@@ -180,7 +180,9 @@ func roundEval(args []*vector.Vector, n int) (*vector.Vector, error) {
 			r, _ := ratAt(a, i)
 			out.Strs[i], ok = ratDecimal(roundRat(r, p))
 		default:
-			out.Ints[i] = roundInt(a.Ints[i], p)
+			x := roundInt(a.Ints[i], p)
+			out.Ints[i] = x
+			ok = a.Type != types.Int || (x >= math.MinInt32 && x <= math.MaxInt32)
 		}
 		if !ok {
 			out.SetNull(i)
@@ -243,8 +245,15 @@ func abs64(x int64) int64 {
 	return x
 }
 
-// roundRat rounds a rational half away from zero to p decimal digits.
+// roundRat rounds a rational half away from zero to p decimal digits. A decimal has
+// at most 28 fraction digits and 29 integer digits, which bounds p.
 func roundRat(r *big.Rat, p int64) *big.Rat {
+	switch {
+	case p > 28:
+		return r
+	case p < -29:
+		return new(big.Rat)
+	}
 	scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(abs64(p)), nil))
 	x := new(big.Rat).Set(r)
 	if p >= 0 {

@@ -361,11 +361,10 @@ func hasListCheck(name string, args []types.Type, _ []*types.Value) (types.Type,
 }
 
 // termSet is a prepared list of needles: single-term needles in a map from their
-// lower-case text to their position, phrases as matchers.
+// lower-case text to their number (0, 1, ...), phrases as matchers.
 type termSet struct {
 	single  map[string]int
 	phrases []termMatcher
-	count   int  // distinct needles, single and phrase
 	empty   bool // an empty needle, which every text has
 }
 
@@ -383,11 +382,10 @@ func newTermSet(needles []string) *termSet {
 			ts.empty = true
 			continue
 		case m.single && m.fold:
-			ts.single[m.needle] = ts.count
+			ts.single[m.needle] = len(ts.single)
 		default:
 			ts.phrases = append(ts.phrases, m)
 		}
-		ts.count++
 	}
 	return ts
 }

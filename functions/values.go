@@ -311,13 +311,43 @@ func guidAt(v *vector.Vector, i int) (string, bool) {
 	case types.Guid:
 		return v.Strs[i], true
 	case types.String:
-		return parseTyped(types.Guid, v.Strs[i])
+		return parseGuid(v.Strs[i])
 	case types.Dynamic:
 		if s, ok := v.Dyn[i].(string); ok {
-			return parseTyped(types.Guid, s)
+			return parseGuid(s)
 		}
 	}
 	return "", false
+}
+
+// parseGuid reads a guid as toguid() does: the canonical forms types.Parse reads, or
+// else the first 32 hex digits of the text with hyphens skipped wherever they are
+// (the docs convert "0123456789ab-cdef-0123-456789abcdef"); the rest is ignored.
+func parseGuid(s string) (string, bool) {
+	if g, ok := parseTyped(types.Guid, s); ok {
+		return g, true
+	}
+	var hex [32]byte
+	k := 0
+	for i := 0; i < len(s) && k < 32; i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+			continue
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+		case c >= 'A' && c <= 'F':
+			c += 'a' - 'A'
+		default:
+			return "", false
+		}
+		hex[k] = c
+		k++
+	}
+	if k < 32 {
+		return "", false
+	}
+	h := string(hex[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
 }
 
 // decimalAt reads row i as todecimal() converts it, to canonical decimal text.
