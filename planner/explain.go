@@ -64,6 +64,12 @@ func explain(b *strings.Builder, n Node, depth int) {
 		fmt.Fprintf(b, "Limit %d", x.N)
 	case *Values:
 		fmt.Fprintf(b, "Values %d rows", len(x.Rows))
+	case *Join:
+		keys := make([]string, len(x.LeftKeys))
+		for i := range x.LeftKeys {
+			keys[i] = ExprString(x.LeftKeys[i]) + " == " + ExprString(x.RightKeys[i])
+		}
+		fmt.Fprintf(b, "Join kind=%s on %s", x.Kind, strings.Join(keys, ", "))
 	default:
 		fmt.Fprintf(b, "%T", n)
 	}
