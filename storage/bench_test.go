@@ -270,8 +270,8 @@ func BenchmarkIngestRows(b *testing.B) {
 		})
 		b.ReportMetric(float64(total)/b.Elapsed().Seconds()*float64(i+1)/float64(b.N), "rows/s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		s.Close() // removes the segments compaction retired
 		b.ReportMetric(float64(dirSize(filepath.Join(dir, "segments")))/float64(total), "disk-B/row")
-		s.Close()
 	}
 }
 

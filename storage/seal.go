@@ -63,7 +63,9 @@ func (s *Store) Seal(table string) error {
 		return fmt.Errorf("seal %s: record segments: %w", table, err)
 	}
 	s.mu.Lock()
-	t.hot = t.hot[len(batches):]
+	// A fresh slice: reslicing would keep the sealed batches reachable through
+	// the old backing array.
+	t.hot = append([]*hotBatch(nil), t.hot[len(batches):]...)
 	t.hotRows -= rows
 	t.sealed = watermark
 	t.segments = append(t.segments, infos...)

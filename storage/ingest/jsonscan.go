@@ -314,32 +314,34 @@ func (s *jsonScanner) str(i int) (end int, raw bool, err error) {
 }
 
 // strFlags is str with the strRaw and strASCII flags.
-//
-// Fast path: the closing quote candidate is found with bytes.IndexByte, and the bytes
-// before it are checked eight at a time for a backslash or a control character. Only
-// an escaped quote makes it look for the next candidate.
 func (s *jsonScanner) strFlags(i int) (end int, flags uint8, err error) {
 	b := s.b
 	start := i + 1
 	i = start
 	var high uint64 // or of the bytes seen, to tell whether any is not ASCII
 	escaped := false
-	q := -1 // the first quote at or after i
 	for {
-		if q < i {
-			if q = bytes.IndexByte(b[i:], '"'); q < 0 {
-				q = len(b)
-			} else {
-				q += i
+		// Fast path: skip eight bytes at a time while none is a quote, a backslash or
+		// a control character. The lowest flagged byte is exact; borrows can only
+		// flag bytes above it.
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			high |= x
+			q := x ^ (lsb * '"')
+			e := x ^ (lsb * '\\')
+			m := ((q - lsb) &^ q) | ((e - lsb) &^ e) | ((x - lsb*0x20) &^ x)
+			if m &= msb; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
 			}
+			i += 8
 		}
-		var c byte
-		i, c, high = special(b, i, q, high)
-		switch {
-		case i == len(b):
+		if i >= len(b) {
 			return 0, 0, s.errAt(i, "")
-		case i == q:
-			ascii := high&msb == 0
+		}
+		switch c := b[i]; {
+		case c == '"':
+			ascii := high&msb == 0 || isASCII(b[start:i])
 			if ascii {
 				flags = strASCII
 			}
@@ -347,53 +349,31 @@ func (s *jsonScanner) strFlags(i int) (end int, flags uint8, err error) {
 				flags |= strRaw
 			}
 			return i + 1, flags, nil
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(b) {
+				return 0, 0, s.errAt(i+1, "")
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				for j := i + 2; j < i+6; j++ {
+					if j >= len(b) || !isHex(b[j]) {
+						return 0, 0, s.errAt(j, "in a \\u escape")
+					}
+				}
+				i += 6
+			default:
+				return 0, 0, s.errAt(i+1, "after a backslash in a string")
+			}
 		case c < 0x20:
 			return 0, 0, s.errAt(i, "in a string")
-		}
-		// A backslash.
-		escaped = true
-		if i+1 >= len(b) {
-			return 0, 0, s.errAt(i+1, "")
-		}
-		switch b[i+1] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			i += 2
-		case 'u':
-			for j := i + 2; j < i+6; j++ {
-				if j >= len(b) || !isHex(b[j]) {
-					return 0, 0, s.errAt(j, "in a \\u escape")
-				}
-			}
-			i += 6
 		default:
-			return 0, 0, s.errAt(i+1, "after a backslash in a string")
+			high |= uint64(c)
+			i++
 		}
 	}
-}
-
-// special returns the index of the first backslash or control character in b[i:q], or
-// q, and the byte there; high accumulates the bytes passed over, to tell ASCII.
-func special(b []byte, i, q int, high uint64) (int, byte, uint64) {
-	for i+8 <= q {
-		x := binary.LittleEndian.Uint64(b[i:])
-		e := x ^ (lsb * '\\')
-		// The lowest flagged byte is exact; borrows can only flag bytes above it.
-		if m := ((e-lsb)&^e | (x-lsb*0x20)&^x) & msb; m != 0 {
-			k := bits.TrailingZeros64(m) >> 3
-			high |= x & (1<<(8*k) - 1)
-			return i + k, b[i+k], high
-		}
-		high |= x
-		i += 8
-	}
-	for ; i < q; i++ {
-		c := b[i]
-		if c == '\\' || c < 0x20 {
-			return i, c, high
-		}
-		high |= uint64(c)
-	}
-	return q, 0, high
 }
 
 // isASCII reports whether b has only ASCII bytes.
