@@ -64,6 +64,28 @@ func explain(b *strings.Builder, n Node, depth int) {
 		fmt.Fprintf(b, "Limit %d", x.N)
 	case *Values:
 		fmt.Fprintf(b, "Values %d rows", len(x.Rows))
+	case *Union:
+		fmt.Fprintf(b, "Union kind=%s", x.Kind)
+		if x.SourceColumn {
+			fmt.Fprintf(b, " withsource=%s", x.Out[0].Name)
+		}
+	case *Range:
+		fmt.Fprintf(b, "Range %s from %s step %s, %d rows", x.Out[0].Name, types.Format(x.From), types.Format(x.Step), x.Count)
+	case *MvExpand:
+		parts := make([]string, len(x.Exprs))
+		for i, e := range x.Exprs {
+			parts[i] = x.Out[x.Targets[i]].Name + "=" + ExprString(e)
+		}
+		fmt.Fprintf(b, "MvExpand %s", strings.Join(parts, ", "))
+		if x.Limit > 0 {
+			fmt.Fprintf(b, " limit %d", x.Limit)
+		}
+	case *Parse:
+		op := "Parse"
+		if x.Where {
+			op = "ParseWhere"
+		}
+		fmt.Fprintf(b, "%s kind=%s %s regex=%q", op, x.Kind, ExprString(x.Source), x.Regex.String())
 	case *Join:
 		keys := make([]string, len(x.LeftKeys))
 		for i := range x.LeftKeys {
