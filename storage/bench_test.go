@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -228,6 +229,8 @@ func BenchmarkIngestCSV(b *testing.B) { benchIngest(b, ingest.CSV) }
 // chunks, the way a long load runs, sealing as it goes and compacting at the end,
 // and reports the peak heap.
 func BenchmarkIngestRows(b *testing.B) {
+	// The soft heap limit spoor ingest sets.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
 	total := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("SPOOR_BENCH_ROWS")); err == nil && v > 0 {
 		total = v

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -20,6 +21,9 @@ import (
 	"github.com/spoorhq/spoor/storage/ingest"
 	"github.com/spoorhq/spoor/vector"
 )
+
+// ingestMemoryLimit is the soft heap limit of spoor ingest.
+const ingestMemoryLimit = 1 << 30
 
 func runIngest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
@@ -78,6 +82,11 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		def = st.Table(*table)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A long load keeps creating short-lived column data; a soft limit makes the
+		// collector run before the heap doubles (GOMEMLIMIT overrides it).
+		debug.SetMemoryLimit(ingestMemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
