@@ -85,6 +85,13 @@ func identOK(s string) bool {
 	return !dashedWords[s]
 }
 
+// memberNameOK reports whether a property name can follow a dot bare: any text
+// that lexes back as one identifier, keywords included (x.by is a property).
+func memberNameOK(s string) bool {
+	toks, err := tokenize(s)
+	return err == nil && len(toks) == 2 && toks[0].Type == tIdent && toks[0].Value == s
+}
+
 // isMemberPattern reports whether a member name is a trailing wildcard such as
 // Device* or *, as in union database("d").Device*.
 func isMemberPattern(s string) bool {
@@ -160,7 +167,7 @@ func (a *NamedArg) format(p *printer) {
 
 func (m *MemberExpr) format(p *printer) {
 	p.node(m.X)
-	if identOK(m.Name) || isMemberPattern(m.Name) {
+	if memberNameOK(m.Name) || isMemberPattern(m.Name) {
 		p.s(".", m.Name)
 	} else {
 		p.s("[", quoteString(m.Name), "]")

@@ -239,7 +239,7 @@ func (s *scanner) next() error {
 		return s.verbatim(start)
 	case r >= '0' && r <= '9':
 		return s.number(start)
-	case isIdentStart(r):
+	case isIdentStart(r) && (r != '$' || isIdentPart(s.peek(1))):
 		return s.word(start)
 	}
 	return s.punct(start)

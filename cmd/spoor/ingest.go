@@ -168,6 +168,7 @@ func (j *ingestJob) file(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close() // ends the decompression goroutine on an early return
 	// Reading and converting overlap with committing: a reader goroutine hands
 	// batches to this one, which appends (and waits for fsync) and seals.
 	type chunk struct {

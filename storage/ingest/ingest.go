@@ -124,16 +124,18 @@ type Stats struct {
 }
 
 // Reader reads one input (a file or stdin) and yields batches of a table's columns.
-// It is used from one goroutine. Next returns batches until io.EOF; after each call
-// the caller collects Rejects. Compressed input is decompressed on a goroutine of its
-// own, a few hundred KiB ahead; it ends with the input, and Close ends it early.
+// Next, Rejects and Stats are called from one goroutine at a time; Close from any.
+// Next returns batches until io.EOF; after each call the caller collects Rejects.
+// Compressed input is decompressed on a goroutine of its own, a few hundred KiB
+// ahead; it ends with the input, and Close ends it early.
 type Reader struct {
 	name   string
 	table  *schema.Table
 	format Format
 
 	counter  *countingReader
-	closeDec func()
+	closeDec func() // stops decompression; safe to call again and from any goroutine
+	closed   atomic.Bool
 	src      *bufio.Reader
 
 	batch    batch
@@ -331,6 +333,9 @@ func firstByte(src *bufio.Reader) (byte, error) {
 // rejected; only io.EOF means the end. A read or decompression error is returned after
 // the rows read before it. Call Rejects after every call, the last one included.
 func (r *Reader) Next() (cols []*vector.Vector, rows int, err error) {
+	if r.err == nil && r.closed.Load() {
+		r.err = errClosed
+	}
 	if r.err != nil {
 		return nil, 0, r.err
 	}
@@ -378,23 +383,24 @@ func (r *Reader) Stats() Stats {
 	return s
 }
 
+// errClosed is what Next returns after Close.
+var errClosed = errors.New("ingest: reader is closed")
+
 // Close stops reading: it ends the decompressing goroutine, which otherwise waits for
 // the next Next, and releases the decompressor. A reader abandoned before Next has
 // returned io.EOF or an error must be closed; closing it after that, or twice, is
-// harmless. Next fails after Close. Close never fails; it does not close the
-// io.Reader given to NewReader.
+// harmless. Close may be called from any goroutine, also while Next runs, which then
+// returns what it has read or an error; later calls of Next fail. Close never fails,
+// and it does not close the io.Reader given to NewReader.
 func (r *Reader) Close() error {
+	r.closed.Store(true)
 	r.release()
-	if r.err == nil {
-		r.err = errors.New("ingest: reader is closed")
-	}
 	return nil
 }
 
 func (r *Reader) release() {
 	if r.closeDec != nil {
 		r.closeDec()
-		r.closeDec = nil
 	}
 }
 
@@ -576,16 +582,22 @@ func (p *prefetcher) run(dec io.Reader, closeDec func()) {
 	}
 }
 
-// Read is called from the Reader's goroutine only, and never after stop.
+// Read is called from the goroutine that calls Next; after stop it fails.
 func (p *prefetcher) Read(b []byte) (int, error) {
 	for p.cur == nil || p.off == len(p.cur.b) {
 		if p.cur != nil {
 			if p.cur.err != nil {
 				return 0, p.cur.err
 			}
-			p.free <- p.cur
+			p.free <- p.cur // never blocks: free has room for every chunk
+			p.cur = nil
 		}
-		p.cur, p.off = <-p.full, 0
+		select {
+		case p.cur = <-p.full:
+			p.off = 0
+		case <-p.done:
+			return 0, errClosed
+		}
 	}
 	n := copy(b, p.cur.b[p.off:])
 	p.off += n

@@ -268,6 +268,27 @@ func TestCloseStopsDecompression(t *testing.T) {
 			t.Errorf("Next after Close: %v", err)
 		}
 	}
+	// Close from another goroutine while Next runs.
+	for range 20 {
+		r, err := NewReader(bytes.NewReader(gzipped(t, []byte(in.String()))), "-", tab, Options{BatchRows: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error)
+		go func() {
+			for {
+				if _, _, err := r.Next(); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		time.Sleep(time.Millisecond)
+		r.Close()
+		if err := <-done; err == nil {
+			t.Error("Next after a concurrent Close must fail or end")
+		}
+	}
 	for i := 0; runtime.NumGoroutine() > before; i++ {
 		if i == 100 {
 			t.Fatalf("%d goroutines, %d before", runtime.NumGoroutine(), before)
