@@ -245,6 +245,10 @@ func (n *NamePattern) Parse(lex *lexer.PeekingLexer) error {
 		if err := nm.Parse(lex); err != nil {
 			return err
 		}
+		if !patternEnds(lex.Peek()) {
+			lex.LoadCheckpoint(cp)
+			return participle.NextMatch
+		}
 		n.Pattern = nm.Value
 		n.EndPos = lex.Peek().Pos
 		return nil
@@ -277,16 +281,30 @@ func (n *NamePattern) Parse(lex *lexer.PeekingLexer) error {
 	}
 	// A pattern ends at a delimiter; anything else (x*2, f(...), a.b) makes the
 	// text an expression instead.
-	switch after := lex.Peek(); {
-	case after.EOF(), after.Type == tIdent:
-	case after.Type == tOp && strings.Contains(",|);}]", after.Value) && len(after.Value) == 1:
-	default:
+	if !patternEnds(lex.Peek()) {
 		lex.LoadCheckpoint(cp)
 		return participle.NextMatch
 	}
 	n.Pattern = b.String()
 	n.EndPos = lex.Peek().Pos
 	return nil
+}
+
+// patternEnds reports whether a name pattern may end before t: at a delimiter
+// or a word; anything else (x*2, f(...), a.b) makes the text an expression.
+func patternEnds(t *lexer.Token) bool {
+	switch {
+	case t.EOF():
+		return true
+	case t.Type == tIdent:
+		// A word ends a pattern (asc, where, on...) unless it is a binary operator,
+		// which makes the pattern the left side of an expression.
+		_, op := wordBinary[t.Value]
+		return !op && !listOps[t.Value] && t.Value != "between" && t.Value != "matches"
+	case t.Type == tOp && len(t.Value) == 1 && strings.Contains(",|);}]", t.Value):
+		return true
+	}
+	return false
 }
 
 func (n *NamePattern) format(p *printer) {

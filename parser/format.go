@@ -96,7 +96,7 @@ func memberNameOK(s string) bool {
 // Device* or *, as in union database("d").Device*.
 func isMemberPattern(s string) bool {
 	base, ok := strings.CutSuffix(s, "*")
-	return ok && (base == "" || identOK(base))
+	return ok && (base == "" || memberNameOK(base))
 }
 
 func formatName(s string) string {
@@ -145,14 +145,16 @@ func (e *BetweenExpr) format(p *printer) {
 }
 
 func (c *CallExpr) format(p *printer) {
-	if c.Receiver != nil {
+	switch {
+	case c.Receiver != nil:
+		// After a dot any identifier, keywords included, names the method.
 		p.node(c.Receiver)
-		p.s(".")
-	}
-	if typedLiteralWords[c.Name] || c.Name == "dynamic" {
+		dot(p, c.Receiver)
+		p.s(c.Name)
+	case typedLiteralWords[c.Name] || c.Name == "dynamic":
 		// A bare typed-literal word before '(' would lex as a literal.
 		p.s("[", quoteString(c.Name), "]")
-	} else {
+	default:
 		p.s(formatName(c.Name))
 	}
 	p.s("(")
@@ -165,10 +167,20 @@ func (a *NamedArg) format(p *printer) {
 	p.node(a.Value)
 }
 
+// dot prints the '.' after a receiver; after a number it needs a space, or
+// "0.x" would lex as a number.
+func dot(p *printer, x Expr) {
+	if _, lit := x.(*Literal); lit {
+		p.s(" ")
+	}
+	p.s(".")
+}
+
 func (m *MemberExpr) format(p *printer) {
 	p.node(m.X)
 	if memberNameOK(m.Name) || isMemberPattern(m.Name) {
-		p.s(".", m.Name)
+		dot(p, m.X)
+		p.s(m.Name)
 	} else {
 		p.s("[", quoteString(m.Name), "]")
 	}

@@ -342,7 +342,7 @@ func (s *scanner) number(start lexer.Position) error {
 			s.digits()
 		}
 	}
-	if isIdentStart(s.peek(0)) {
+	if r := s.peek(0); isIdentStart(r) && r != '$' {
 		unitStart := s.off
 		for isIdentPart(s.peek(0)) {
 			s.advance()

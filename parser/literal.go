@@ -313,7 +313,10 @@ func parseTimespanUnit(s string) (int64, bool) {
 	}
 	if unit == "nanosec" || unit == "nanosecond" || unit == "nanoseconds" {
 		v, err := strconv.ParseFloat(num, 64)
-		return int64(math.Round(v / 100)), err == nil
+		if err != nil {
+			return 0, false
+		}
+		return floatTicks(v / 100)
 	}
 	if !strings.Contains(num, ".") {
 		v, err := strconv.ParseInt(num, 10, 64)
@@ -326,7 +329,17 @@ func parseTimespanUnit(s string) (int64, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return int64(math.Round(v * float64(mult))), true
+	return floatTicks(v * float64(mult))
+}
+
+// floatTicks rounds a tick count computed in floating point, refusing values
+// outside the timespan range.
+func floatTicks(f float64) (int64, bool) {
+	f = math.Round(f)
+	if math.IsNaN(f) || f >= math.MaxInt64 || f <= math.MinInt64 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // parseTimespanBody parses the body of time(...)/timespan(...): a number with a
@@ -363,7 +376,9 @@ func timespanMagnitude(s string) (int64, bool) {
 		}
 		h, err1 := strconv.ParseInt(parts[0], 10, 64)
 		m, err2 := strconv.ParseInt(parts[1], 10, 64)
-		if err1 != nil || err2 != nil || m > 59 {
+		// Bounds keep the sum below inside the timespan range.
+		if err1 != nil || err2 != nil || m > 59 || h < 0 || m < 0 || h > math.MaxInt64/hourTicks/2 ||
+			days < 0 || days > math.MaxInt64/dayTicks/2 {
 			return 0, false
 		}
 		ticks := days*dayTicks + h*hourTicks + m*minuteTicks
@@ -372,7 +387,11 @@ func timespanMagnitude(s string) (int64, bool) {
 			if err != nil || sec >= 60 || sec < 0 {
 				return 0, false
 			}
-			ticks += int64(math.Round(sec * secondTicks))
+			st, ok := floatTicks(sec * secondTicks)
+			if !ok {
+				return 0, false
+			}
+			ticks += st
 		}
 		return ticks, true
 	}
@@ -381,7 +400,7 @@ func timespanMagnitude(s string) (int64, bool) {
 		return v, true
 	}
 	if d, err := strconv.ParseFloat(compact, 64); err == nil {
-		return int64(math.Round(d * dayTicks)), true
+		return floatTicks(d * dayTicks)
 	}
 	return 0, false
 }
