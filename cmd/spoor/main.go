@@ -87,8 +87,10 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprint(stderr, `spoor demo: the demo (a generated sample store and the REPL) is not built yet.
-What works today is the syntax check, for example:
+What works today: load data and query it, for example
 
+  spoor ingest --data ./data --table Events --schema 'Timestamp:datetime, DeviceName:string, CommandLine:string' events.jsonl
+  spoor query --data ./data 'Events | where CommandLine has "mimikatz" | summarize count() by DeviceName'
   spoor check query.kql
 `)
 	return 1
