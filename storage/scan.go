@@ -279,7 +279,8 @@ func (p *scanPlan) emit(cols []*vector.Vector, sel []int, fn func(*vector.Batch)
 func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vector.Batch) error, countOnly bool) (ScanStats, error) {
 	var st ScanStats
 	rows := seg.footer.Rows
-	lo, hi, err := p.rowRange(seg)
+	lo, hi, read, err := p.rowRange(seg)
+	st.BlocksRead += read
 	if err != nil {
 		return st, err
 	}
@@ -425,20 +426,22 @@ func nullVector(t types.Type, n int) *vector.Vector {
 }
 
 // rowRange maps the time range to the segment's rows [lo, hi), using the time
-// column's zone maps and decoding only the boundary blocks.
-func (p *scanPlan) rowRange(seg *segment) (int, int, error) {
+// column's zone maps and decoding only the boundary blocks, whose number it
+// also returns.
+func (p *scanPlan) rowRange(seg *segment) (int, int, int, error) {
 	rows := seg.footer.Rows
 	if p.req.MinTime == 0 && p.req.MaxTime == 0 {
-		return 0, rows, nil
+		return 0, rows, 0, nil
 	}
 	lo, hi := p.minTime(), p.maxTime()
 	if seg.footer.MaxTime < lo || seg.footer.MinTime > hi {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	mi, ok := seg.cols[p.def.TimeColumn]
 	if !ok {
-		return 0, rows, nil
+		return 0, rows, 0, nil
 	}
+	read := 0
 	c := &seg.footer.Columns[mi]
 	// first row with time >= lo, first row with time > hi
 	find := func(pred func(int64) bool) (int, error) {
@@ -451,6 +454,7 @@ func (p *scanPlan) rowRange(seg *segment) (int, int, error) {
 			if err != nil {
 				return 0, err
 			}
+			read++
 			i := sort.Search(v.Len, func(i int) bool { return !v.IsNull(i) && pred(v.Ints[i]) })
 			bl, _ := blockBounds(rows, b)
 			return bl + i, nil
@@ -459,13 +463,13 @@ func (p *scanPlan) rowRange(seg *segment) (int, int, error) {
 	}
 	start, err := find(func(t int64) bool { return t >= lo })
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, read, err
 	}
 	end := rows
 	if p.req.MaxTime != 0 {
 		if end, err = find(func(t int64) bool { return t > hi }); err != nil {
-			return 0, 0, err
+			return 0, 0, read, err
 		}
 	}
-	return start, end, nil
+	return start, end, read, nil
 }
