@@ -66,6 +66,9 @@ func Run(ctx context.Context, plan *planner.Plan, store *storage.Store, opts Opt
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = 100_000
 	}
+	if err := runSubqueries(ctx, plan.Root, store); err != nil {
+		return nil, err
+	}
 	r := &run{ctx: ctx, store: store}
 	res := &Result{Columns: plan.Root.Columns()}
 	sink := &collector{res: res, max: opts.MaxRows}
@@ -249,6 +252,11 @@ func eval(x planner.Expr, b *vector.Batch) (*vector.Vector, error) {
 		return c, nil
 	case *planner.Const:
 		return broadcast(e.V, b.Len), nil
+	case *planner.Subquery:
+		if e.Value == nil {
+			return nil, fmt.Errorf("BUG: subquery was not run before the query")
+		}
+		return broadcast(*e.Value, b.Len), nil
 	case *planner.Call:
 		if e.Fn.Eval == nil {
 			return nil, fmt.Errorf("%s() cannot be evaluated here", e.Fn.Name)

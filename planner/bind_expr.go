@@ -85,9 +85,9 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 	case *parser.InExpr:
 		args := []Expr{s.bindExpr(e.Left)}
 		for _, it := range e.List {
-			if _, sub := it.(*parser.PipeExpr); sub {
-				b.errs.add(it.Start(), "'%s' over a subquery is not supported yet", e.Op)
-				return nil
+			if q := s.subquery(it); q != nil {
+				args = append(args, q)
+				continue
 			}
 			args = append(args, s.bindExpr(it))
 		}
@@ -134,8 +134,48 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 	return nil
 }
 
+// subquery binds an in-list item that is a table: a pipeline, a parenthesised
+// pipeline or a let-bound tabular name. It returns nil for anything else.
+func (s *scope) subquery(x parser.Expr) Expr {
+	span := parser.Span{Pos: x.Start(), EndPos: x.End()}
+	var n Node
+	switch e := x.(type) {
+	case *parser.PipeExpr:
+		n = s.b.pipe(e)
+	case *parser.ParenExpr:
+		if pe, ok := e.X.(*parser.PipeExpr); ok {
+			n = s.b.pipe(pe)
+		} else {
+			return s.subquery(e.X)
+		}
+	case *parser.NameRef:
+		if _, ok := s.b.tables[e.Name]; !ok || s.lookup(e.Name) >= 0 {
+			return nil
+		}
+		n = s.b.table(e.Name, e.Pos)
+	default:
+		return nil
+	}
+	if n == nil {
+		return &Const{At: span, V: types.NullOf(types.Dynamic)} // the error is reported
+	}
+	if len(n.Columns()) == 0 {
+		s.b.errs.add(x.Start(), "the subquery returns no columns")
+	}
+	return &Subquery{At: span, Plan: Optimize(n)}
+}
+
 func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 	b := s.b
+	if e.Name == "toscalar" && len(e.Args) == 1 {
+		q, ok := s.subquery(e.Args[0]).(*Subquery)
+		if !ok {
+			b.errs.add(e.Pos, "toscalar() expects a tabular expression")
+			return nil
+		}
+		q.Scalar = true
+		return q
+	}
 	if e.Receiver != nil {
 		b.errs.add(e.Pos, "%s(): calls on a value are not supported", e.Name)
 		return nil

@@ -137,6 +137,11 @@ func ExprString(x Expr) string {
 			return e.V.Type.String() + "(null)"
 		}
 		return e.V.Type.String() + "(" + types.Format(e.V) + ")"
+	case *Subquery:
+		if e.Scalar {
+			return "toscalar(subquery)"
+		}
+		return "(subquery)"
 	case *Call:
 		args := make([]string, len(e.Args))
 		for i, a := range e.Args {

@@ -53,6 +53,28 @@ type Call struct {
 	T    types.Type
 }
 
+// Subquery is a tabular expression used as a value: the right side of `in`
+// (Scalar false: a dynamic array of its first column) or toscalar() (Scalar
+// true: its first row's first value). The executor runs it before the query.
+type Subquery struct {
+	At     parser.Span
+	Plan   Node
+	Scalar bool
+	// Value is set by the executor once the subquery has run.
+	Value *types.Value
+}
+
+// Type is dynamic for a list, else the first column's type.
+func (q *Subquery) Type() types.Type {
+	if q.Scalar && len(q.Plan.Columns()) > 0 {
+		return q.Plan.Columns()[0].Type
+	}
+	return types.Dynamic
+}
+
+// Span is where the subquery is written.
+func (q *Subquery) Span() parser.Span { return q.At }
+
 func (c *ColumnRef) Type() types.Type  { return c.T }
 func (c *Const) Type() types.Type      { return c.V.Type }
 func (c *Call) Type() types.Type       { return c.T }
