@@ -85,6 +85,10 @@ func (b *binder) let(s *parser.LetStmt) {
 				b.tables[s.Name.Value] = s.Value
 				return
 			}
+			if c, ok := es.X.(*parser.CallExpr); ok && (c.Name == "materialize" || c.Name == "view") {
+				b.tables[s.Name.Value] = s.Value
+				return
+			}
 			sc := &scope{b: b}
 			if x := sc.bindExpr(es.X); x != nil {
 				b.scalars[s.Name.Value] = x
@@ -141,6 +145,10 @@ func (b *binder) tableExpr(x parser.Expr) Node {
 	case *parser.PipeExpr:
 		return b.pipe(e)
 	case *parser.CallExpr:
+		if e.Name == "materialize" && len(e.Args) == 1 {
+			// The result is not cached across references yet: each reference runs it.
+			return b.tableExpr(e.Args[0])
+		}
 		if e.Name == "table" && len(e.Args) == 1 {
 			if l, ok := e.Args[0].(*parser.Literal); ok && l.Type == "string" {
 				return b.table(l.Str, l.Pos)
