@@ -367,6 +367,7 @@ func (b *binder) summarize(in Node, sc *scope, o *parser.SummarizeOp) Node {
 	agg := &Aggregate{Input: in}
 	ok := true
 	var keyCols, aggCols []Column
+	var spread []spreadCols
 	for i, k := range o.By {
 		x := sc.bindExpr(k.Value)
 		if x == nil {
@@ -392,6 +393,17 @@ func (b *binder) summarize(in Node, sc *scope, o *parser.SummarizeOp) Node {
 		if fn == nil || fn.Kind != functions.Aggregate || fn.NewAgg == nil {
 			b.errs.add(a.Value.Start(), "expected an aggregation such as count() or sum(x)")
 			ok = false
+			continue
+		}
+		if fn.Name == "arg_max" || fn.Name == "arg_min" {
+			ac, cols := b.argExtreme(sc, fn, call, a, o.By, keyCols)
+			if cols == nil {
+				ok = false
+				continue
+			}
+			agg.Aggs = append(agg.Aggs, ac)
+			aggCols = append(aggCols, Column{Name: fmt.Sprintf("__%s_%d", fn.Name, len(agg.Aggs)), Type: types.Dynamic})
+			spread = append(spread, spreadCols{at: len(aggCols) - 1, cols: cols})
 			continue
 		}
 		var args []Expr
@@ -442,7 +454,109 @@ func (b *binder) summarize(in Node, sc *scope, o *parser.SummarizeOp) Node {
 		return nil
 	}
 	agg.Out = append(keyCols, aggCols...)
-	return agg
+	if len(spread) == 0 {
+		return agg
+	}
+	return b.spreadArgExtremes(agg, len(keyCols), spread)
+}
+
+// spreadCols says which aggregate column holds an arg_max/arg_min array and the
+// typed columns it spreads into.
+type spreadCols struct {
+	at   int // position among the aggregates
+	cols []Column
+}
+
+// argExtreme binds arg_max(Expr, cols...) or arg_max(Expr, *): the aggregate
+// keeps the row's values as an array, later spread into the columns returned.
+// The extreme column is named after its expression; the others after their
+// columns; with *, every input column but the grouping keys.
+func (b *binder) argExtreme(sc *scope, fn *functions.Spec, call *parser.CallExpr, a *parser.NamedExpr, by []*parser.NamedExpr, keys []Column) (AggCall, []Column) {
+	if len(call.Args) < 2 {
+		b.errs.add(call.Pos, "%s() takes an expression and the columns to return, or *", fn.Name)
+		return AggCall{}, nil
+	}
+	first := sc.bindExpr(call.Args[0])
+	if first == nil {
+		return AggCall{}, nil
+	}
+	name := defaultName(call.Args[0])
+	if len(a.Names) == 1 {
+		name = a.Names[0].Value
+	}
+	if name == "" {
+		name = fn.Name[4:] + "_"
+	}
+	args := []Expr{first}
+	cols := []Column{{Name: name, Type: first.Type()}}
+	taken := map[string]bool{name: true}
+	for _, k := range keys {
+		taken[k.Name] = true
+	}
+	for _, x := range call.Args[1:] {
+		if _, star := x.(*parser.StarExpr); star {
+			for i, c := range sc.cols {
+				if taken[c.Name] {
+					continue
+				}
+				taken[c.Name] = true
+				args = append(args, &ColumnRef{Index: i, Name: c.Name, T: c.Type})
+				cols = append(cols, c)
+			}
+			continue
+		}
+		e := sc.bindExpr(x)
+		if e == nil {
+			return AggCall{}, nil
+		}
+		n := defaultName(x)
+		if n == "" {
+			n = fmt.Sprintf("%s_arg%d", fn.Name, len(args))
+		}
+		if taken[n] {
+			continue
+		}
+		taken[n] = true
+		args = append(args, e)
+		cols = append(cols, Column{Name: n, Type: e.Type()})
+	}
+	return AggCall{Fn: fn, Args: args, T: types.Dynamic}, cols
+}
+
+// castFuncs convert a dynamic array element back to its column's type.
+var castFuncs = map[types.Type]string{
+	types.Bool: "tobool", types.Int: "toint", types.Long: "tolong", types.Real: "toreal",
+	types.Decimal: "todecimal", types.String: "tostring", types.Datetime: "todatetime",
+	types.Timespan: "totimespan", types.Guid: "toguid",
+}
+
+// spreadArgExtremes projects the aggregate's output, spreading each arg_max or
+// arg_min array into typed columns.
+func (b *binder) spreadArgExtremes(agg *Aggregate, nkeys int, spread []spreadCols) Node {
+	p := &Project{Input: agg}
+	sc := &scope{cols: agg.Out, b: b}
+	next := 0
+	for i, c := range agg.Out {
+		ref := &ColumnRef{Index: i, Name: c.Name, T: c.Type}
+		if next < len(spread) && i == nkeys+spread[next].at {
+			for j, col := range spread[next].cols {
+				elem := sc.call(parser.Span{}, "__index", []Expr{ref, &Const{V: types.NewLong(int64(j))}})
+				if f, ok := castFuncs[col.Type]; ok && elem != nil {
+					elem = sc.call(parser.Span{}, f, []Expr{elem})
+				}
+				if elem == nil {
+					return nil
+				}
+				p.Exprs = append(p.Exprs, elem)
+				p.Out = append(p.Out, col)
+			}
+			next++
+			continue
+		}
+		p.Exprs = append(p.Exprs, ref)
+		p.Out = append(p.Out, c)
+	}
+	return p
 }
 
 func (b *binder) distinct(in Node, sc *scope, o *parser.DistinctOp) Node {
