@@ -136,10 +136,18 @@ type catalog struct{ s *storage.Store }
 
 func (c catalog) Table(name string) *schema.Table { return c.s.Table(name) }
 
+// TableNames lists the store's tables and the built-in tables it resolves.
 func (c catalog) TableNames() []string {
+	seen := map[string]bool{}
 	var out []string
 	for _, t := range c.s.Tables() {
+		seen[t.Name] = true
 		out = append(out, t.Name)
+	}
+	for _, n := range schema.BuiltinNames() {
+		if !seen[n] && c.s.Table(n) != nil {
+			out = append(out, n)
+		}
 	}
 	return out
 }

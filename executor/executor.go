@@ -108,7 +108,7 @@ func (r *run) build(n planner.Node, out operator) (func() error, error) {
 	case *planner.Filter:
 		return r.build(x.Input, &filterOp{pred: x.Pred, out: out})
 	case *planner.Project:
-		return r.build(x.Input, &projectOp{exprs: x.Exprs, out: out})
+		return r.build(x.Input, &projectOp{exprs: x.Exprs, used: x.Used, out: out})
 	case *planner.Aggregate:
 		return r.build(x.Input, newAggregateOp(x, out))
 	case *planner.Sort:

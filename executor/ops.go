@@ -47,12 +47,16 @@ func (f *filterOp) finish() error { return f.out.finish() }
 // projectOp computes new columns.
 type projectOp struct {
 	exprs []planner.Expr
+	used  []bool // nil: every output is used
 	out   operator
 }
 
 func (p *projectOp) push(b *vector.Batch) error {
 	nb := &vector.Batch{Len: b.Len, Cols: make([]*vector.Vector, len(p.exprs))}
 	for i, x := range p.exprs {
+		if p.used != nil && !p.used[i] {
+			continue // nothing downstream reads it
+		}
 		v, err := eval(x, b)
 		if err != nil {
 			return err

@@ -115,6 +115,9 @@ type Project struct {
 	Input Node
 	Exprs []Expr
 	Out   []Column
+	// Used marks the outputs the rest of the plan reads (set by pruning; nil
+	// means all). The executor leaves the others empty.
+	Used []bool
 }
 
 // AggCall is one aggregate of an Aggregate node.

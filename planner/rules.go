@@ -129,7 +129,10 @@ func pushTime(s *Scan, x Expr) bool {
 	}
 	constTime := func(e Expr) (int64, bool) {
 		k, ok := e.(*Const)
-		return k.V.I, ok && k.V.Type == types.Datetime && !k.V.Null
+		if !ok || k.V.Type != types.Datetime || k.V.Null {
+			return 0, false
+		}
+		return k.V.I, true
 	}
 	op := c.Fn.Name
 	if op == "between" && len(c.Args) == 3 && isTime(c.Args[0]) {
@@ -291,8 +294,14 @@ func need(n Node, used []bool) {
 		refs(x.Pred, in)
 		need(x.Input, in)
 	case *Project:
-		in := make([]bool, len(x.Input.Columns()))
+		if x.Used == nil {
+			x.Used = make([]bool, len(used))
+		}
 		for i, u := range used {
+			x.Used[i] = x.Used[i] || u
+		}
+		in := make([]bool, len(x.Input.Columns()))
+		for i, u := range x.Used {
 			if u {
 				refs(x.Exprs[i], in)
 			}

@@ -139,7 +139,7 @@ func openSemantics(data string, run bool) (*semantics, error) {
 				if err != nil {
 					return err
 				}
-				_, err = planner.Bind(q, emptyCatalog{}, planner.Options{})
+				_, err = planner.Bind(q, builtinCatalog{}, planner.Options{})
 				return err
 			},
 			done: func() {},
@@ -167,10 +167,14 @@ func openSemantics(data string, run bool) (*semantics, error) {
 	return sem, nil
 }
 
-type emptyCatalog struct{}
+// builtinCatalog holds the built-in tables only.
+type builtinCatalog struct{}
 
-func (emptyCatalog) Table(string) *schema.Table { return nil }
-func (emptyCatalog) TableNames() []string       { return nil }
+func (builtinCatalog) Table(name string) *schema.Table {
+	t, _ := schema.Builtin(name)
+	return t
+}
+func (builtinCatalog) TableNames() []string { return schema.BuiltinNames() }
 
 // onlyMissingTables reports whether a bind error is nothing but unknown tables.
 func onlyMissingTables(err error) bool {
@@ -205,7 +209,7 @@ Reads .kql files (one query a file) and .jsonl corpora (one JSON object a line, 
 query in its "query" field, named by its "id" field or by file:line). A directory stands
 for the .kql and .jsonl files under it. Each query is parsed, and its canonical text must
 parse back to the same tree. Unless --parse-only is given, it is then bound against the
-tables of the store in --data (an empty catalog without it), and with --run executed there.
+tables of the store in --data (the built-in tables without it), and with --run executed there.
 
 Prints each failure as "<id>: <stage>: <line>:<col>: <message>", then "N passed, M failed".
 Exits 1 if anything failed (with --floor: if a figure misses its bound), 2 on a usage
@@ -247,7 +251,7 @@ Flags:
 		}
 		defer sem.done()
 		if o.data == "" {
-			fmt.Fprintln(stderr, "spoor check: no --data: binding against an empty catalog, so table names do not resolve")
+			fmt.Fprintln(stderr, "spoor check: no --data: binding against the built-in tables only")
 		}
 	}
 
@@ -474,8 +478,15 @@ func checkCase[T any](s syntax[T], c kqlCase) (f *failure, parsed bool) {
 	return nil, true
 }
 
-// checkSemantics binds (and runs) a query that parsed, counting the figures.
-func checkSemantics(sem *semantics, c kqlCase, fig *figures) *failure {
+// checkSemantics binds (and runs) a query that parsed, counting the figures. A
+// panic is a bug, reported as this query's failure so the figures still come.
+func checkSemantics(sem *semantics, c kqlCase, fig *figures) (f *failure) {
+	stage := stageBind
+	defer func() {
+		if r := recover(); r != nil {
+			f = &failure{ID: c.id, Stage: stage, Error: fmt.Sprintf("panic: %v", r)}
+		}
+	}()
 	if err := sem.bind(c.text); err != nil {
 		if onlyMissingTables(err) {
 			fig.MissingTable++
@@ -486,6 +497,7 @@ func checkSemantics(sem *semantics, c kqlCase, fig *figures) *failure {
 	if sem.run == nil {
 		return nil
 	}
+	stage = stageRun
 	rows, err := sem.run(c.text)
 	if err != nil {
 		return &failure{ID: c.id, Stage: stageRun, Error: firstLine(err.Error())}

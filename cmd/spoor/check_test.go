@@ -267,10 +267,14 @@ func TestCheckBinds(t *testing.T) {
 			t.Errorf("failure %+v, want stage bind", f)
 		}
 	}
-	// Without --data the catalog is empty: every table is missing, and it says so.
-	code, _, errs = spoor(t, "check", good)
-	if code != 1 || !strings.Contains(errs, "empty catalog") {
+	// Without --data the catalog holds the built-in tables only, and it says so.
+	builtin := write("builtin.kql", "DeviceProcessEvents | where ProcessCommandLine has 'x' | count")
+	code, _, errs = spoor(t, "check", good, builtin)
+	if code != 1 || !strings.Contains(errs, "built-in tables only") {
 		t.Errorf("no --data: exit %d, %q", code, errs)
+	}
+	if code, out, _ := spoor(t, "check", "--json", builtin); code != 0 || !strings.Contains(out, `"bound": 1`) {
+		t.Errorf("built-in table: exit %d, %s", code, out)
 	}
 	if code, _, _ := spoor(t, "check", "--parse-only", good); code != 0 {
 		t.Errorf("--parse-only: exit %d, want 0", code)

@@ -60,7 +60,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "spoor ingest: --sync is always or batch, not %q\n", *syncMode)
 		return 2
 	}
-	st, err := storage.Open(*data, storage.Options{Retention: *retention, SyncBatch: *syncMode == "batch"})
+	st, err := storage.Open(*data, storage.Options{Retention: *retention, SyncBatch: *syncMode == "batch", Builtin: schema.Builtin})
 	if err != nil {
 		fmt.Fprintf(stderr, "spoor ingest: %v\n", err)
 		return 1

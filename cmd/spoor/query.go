@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage"
 	"github.com/spoorhq/spoor/types"
 )
@@ -32,7 +33,7 @@ func defaultDataDir() string {
 
 // openEngine opens the store in dir and an engine over it.
 func openEngine(dir string) (*engine.Engine, error) {
-	st, err := storage.Open(dir, storage.Options{})
+	st, err := storage.Open(dir, storage.Options{Builtin: schema.Builtin})
 	if err != nil {
 		return nil, err
 	}
