@@ -38,6 +38,7 @@ type binder struct {
 	errs    errs
 	scalars map[string]Expr
 	tables  map[string]*parser.PipeExpr
+	binding map[string]bool // let-bound tables being bound, against self-reference
 	render  string
 }
 
@@ -47,7 +48,7 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	b := &binder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*parser.PipeExpr{}}
+	b := &binder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*parser.PipeExpr{}, binding: map[string]bool{}}
 	var root Node
 	for _, st := range q.Statements {
 		switch s := st.(type) {
@@ -161,6 +162,12 @@ func (b *binder) tableExpr(x parser.Expr) Node {
 
 func (b *binder) table(name string, pos parser.Position) Node {
 	if p, ok := b.tables[name]; ok {
+		if b.binding[name] {
+			b.errs.add(pos, "'%s' refers to itself", name)
+			return nil
+		}
+		b.binding[name] = true
+		defer delete(b.binding, name)
 		return b.pipe(p)
 	}
 	def := b.cat.Table(name)

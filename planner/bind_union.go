@@ -139,7 +139,9 @@ func (b *binder) matchTables(pattern string) []string {
 		add(name)
 	}
 	for name := range b.tables {
-		add(name)
+		if !b.binding[name] { // a let's own wildcard does not match itself
+			add(name)
+		}
 	}
 	sort.Strings(out)
 	return out
