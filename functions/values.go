@@ -257,49 +257,38 @@ func dynBool(d any) (bool, bool) {
 // datetimeAt reads row i as todatetime() converts it: a datetime as is, text parsed
 // as ParseDatetime reads it. A number is no datetime: it carries no unit.
 func datetimeAt(v *vector.Vector, i int) (int64, bool) {
-	if nullAt(v, i) {
-		return 0, false
-	}
-	switch v.Type {
-	case types.Datetime:
-		return v.Ints[i], true
-	case types.String:
-		return parseDatetime(v.Strs[i])
-	case types.Dynamic:
-		if s, ok := v.Dyn[i].(string); ok {
-			return parseDatetime(s)
-		}
-	}
-	return 0, false
-}
-
-func parseDatetime(s string) (int64, bool) {
-	t, err := types.ParseDatetime(s)
-	return t, err == nil && strings.TrimSpace(s) != ""
+	return ticksAt(v, i, types.Datetime, types.ParseDatetime)
 }
 
 // timespanAt reads row i as totimespan() converts it: a timespan as is, text parsed
 // as ParseTimespan reads it.
 func timespanAt(v *vector.Vector, i int) (int64, bool) {
+	return ticksAt(v, i, types.Timespan, types.ParseTimespan)
+}
+
+// ticksAt reads row i as ticks of type t: a value of t as is, text (or a dynamic
+// string) through parse; anything else, null or empty text is no value.
+func ticksAt(v *vector.Vector, i int, t types.Type, parse func(string) (int64, error)) (int64, bool) {
 	if nullAt(v, i) {
 		return 0, false
 	}
+	var s string
 	switch v.Type {
-	case types.Timespan:
+	case t:
 		return v.Ints[i], true
 	case types.String:
-		return parseTimespan(v.Strs[i])
+		s = v.Strs[i]
 	case types.Dynamic:
-		if s, ok := v.Dyn[i].(string); ok {
-			return parseTimespan(s)
+		str, ok := v.Dyn[i].(string)
+		if !ok {
+			return 0, false
 		}
+		s = str
+	default:
+		return 0, false
 	}
-	return 0, false
-}
-
-func parseTimespan(s string) (int64, bool) {
-	t, err := types.ParseTimespan(s)
-	return t, err == nil && strings.TrimSpace(s) != ""
+	ticks, err := parse(s)
+	return ticks, err == nil && strings.TrimSpace(s) != ""
 }
 
 // guidAt reads row i as toguid() converts it, to canonical lower-case text.

@@ -267,11 +267,6 @@ func Equal(a, b *Query) bool {
 	return equalValues(reflect.ValueOf(a), reflect.ValueOf(b))
 }
 
-// EqualNodes reports whether two nodes are the same, ignoring positions.
-func EqualNodes(a, b Node) bool {
-	return equalValues(reflect.ValueOf(a), reflect.ValueOf(b))
-}
-
 func equalValues(a, b reflect.Value) bool {
 	if a.IsValid() != b.IsValid() {
 		return false

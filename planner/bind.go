@@ -330,13 +330,7 @@ func (b *binder) project(in Node, sc *scope, cols []*parser.NamedExpr, extend bo
 			ok = false
 			continue
 		}
-		name := defaultName(c.Value)
-		if len(c.Names) == 1 {
-			name = c.Names[0].Value
-		}
-		if name == "" {
-			name = "Column" + strconv.Itoa(i+1)
-		}
+		name := columnName(c, i)
 		if !extend && seen[name] {
 			b.errs.add(c.Pos, "column '%s' is projected twice", name)
 			ok = false
@@ -381,13 +375,7 @@ func (b *binder) summarize(in Node, sc *scope, o *parser.SummarizeOp) Node {
 			ok = false
 			continue
 		}
-		name := defaultName(k.Value)
-		if len(k.Names) == 1 {
-			name = k.Names[0].Value
-		}
-		if name == "" {
-			name = "Column" + strconv.Itoa(i+1)
-		}
+		name := columnName(k, i)
 		agg.Keys = append(agg.Keys, x)
 		keyCols = append(keyCols, Column{Name: name, Type: x.Type()})
 	}
@@ -580,13 +568,7 @@ func (b *binder) distinct(in Node, sc *scope, o *parser.DistinctOp) Node {
 		if x == nil {
 			return nil
 		}
-		name := defaultName(c.Value)
-		if len(c.Names) == 1 {
-			name = c.Names[0].Value
-		}
-		if name == "" {
-			name = "Column" + strconv.Itoa(i+1)
-		}
+		name := columnName(c, i)
 		agg.Keys = append(agg.Keys, x)
 		agg.Out = append(agg.Out, Column{Name: name, Type: x.Type()})
 	}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/spoorhq/spoor/functions"
@@ -360,6 +361,19 @@ func jsonValue(v *parser.JSONValue) any {
 		x = types.Format(types.NewTimespan(l.Int))
 	}
 	return x
+}
+
+// columnName is the name of the i-th (0-based) column of a project, extend,
+// summarize by, distinct or mv-expand list: the one assigned, else the default
+// name of its expression, else Column1, Column2, ...
+func columnName(c *parser.NamedExpr, i int) string {
+	if len(c.Names) == 1 {
+		return c.Names[0].Value
+	}
+	if name := defaultName(c.Value); name != "" {
+		return name
+	}
+	return "Column" + strconv.Itoa(i+1)
 }
 
 // defaultName is the column name KQL gives an unnamed expression: a column's own

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/spoorhq/spoor/parser"
@@ -106,13 +105,7 @@ func (b *binder) mvExpand(in Node, o *parser.MvExpandOp) Node {
 			}
 			t = tt
 		}
-		name := defaultName(item.X.Value)
-		if len(item.X.Names) == 1 {
-			name = item.X.Names[0].Value
-		}
-		if name == "" {
-			name = "Column" + strconv.Itoa(i+1)
-		}
+		name := columnName(item.X, i)
 		if seen[name] {
 			b.errs.add(item.X.Pos, "column '%s' is expanded twice", name)
 			ok = false

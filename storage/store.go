@@ -205,7 +205,6 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// Dir is the data directory.
 func (s *Store) Dir() string { return s.dir }
 
 func (s *Store) load() error {
