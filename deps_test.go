@@ -26,7 +26,7 @@ var layers = [][]string{
 	{"planner", "storage"},
 	{"executor"},
 	{"engine"},
-	{"detection", "kqltest"},
+	{"conformance", "detection", "kqltest"},
 	{"repl", "server"},
 	{"cmd/spoor"},
 }

@@ -14,6 +14,12 @@ func Explain(n Node) string {
 	return b.String()
 }
 
+// Explainer is implemented by plan nodes outside the core set so that Explain
+// can print them: one line, without indentation or newline.
+type Explainer interface {
+	Explain() string
+}
+
 func explain(b *strings.Builder, n Node, depth int) {
 	b.WriteString(strings.Repeat("  ", depth))
 	switch x := n.(type) {
@@ -92,6 +98,8 @@ func explain(b *strings.Builder, n Node, depth int) {
 			keys[i] = ExprString(x.LeftKeys[i]) + " == " + ExprString(x.RightKeys[i])
 		}
 		fmt.Fprintf(b, "Join kind=%s on %s", x.Kind, strings.Join(keys, ", "))
+	case Explainer:
+		b.WriteString(x.Explain())
 	default:
 		fmt.Fprintf(b, "%T", n)
 	}

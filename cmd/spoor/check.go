@@ -53,6 +53,15 @@ func (f *figures) add(g figures) {
 }
 
 // get returns the figure a floor file calls name.
+// summary is the corpus's line in a floor report.
+func (f *figures) summary() string {
+	pct := 0.0
+	if f.Total > 0 {
+		pct = 100 * float64(f.Parsed) / float64(f.Total)
+	}
+	return fmt.Sprintf("total %d, parsed %d (%.1f%%), bound %d, roundtrip_failures %d", f.Total, f.Parsed, pct, f.Bound, f.RoundtripFailures)
+}
+
 func (f *figures) get(name string) (int, bool) {
 	switch name {
 	case "total":
@@ -238,7 +247,7 @@ Flags:
 	}
 	var bounds []bound
 	if o.floor != "" {
-		if bounds, err = readFloor(o.floor); err != nil {
+		if bounds, err = readFloor(o.floor, &figures{}); err != nil {
 			fmt.Fprintf(stderr, "spoor check: %v\n", err)
 			return 2
 		}
@@ -307,7 +316,7 @@ Flags:
 	if o.floor != "" {
 		// Per-query failures are expected while a corpus is only partly supported; the
 		// floor is what must not regress.
-		if !checkFloor(stderr, o.floor, bounds, corpora, perCorpus) {
+		if !checkFloor(stderr, "check", o.floor, bounds, corpora, perCorpus) {
 			return 1
 		}
 		return 0

@@ -323,7 +323,7 @@ func TestCheckFloor(t *testing.T) {
 		want  []string // each in stderr
 	}{
 		{"met, although queries fail", "c.parsed=3\nc.roundtrip_failures_max=1\n", []string{"c.jsonl"}, 0,
-			[]string{"c: total 4, parsed 3 (75.0%), roundtrip_failures 1", "parsed 3: ok", "roundtrip_failures 1: ok"}},
+			[]string{"c: total 4, parsed 3 (75.0%), bound 0, roundtrip_failures 1", "parsed 3: ok", "roundtrip_failures 1: ok"}},
 		{"met with room: suggests the new figure", "# comment\n\nc.parsed = 2  # trailing comment\nc.roundtrip_failures_max=5\n", []string{"c.jsonl"}, 0,
 			[]string{"raise c.parsed to 3 in floor", "lower c.roundtrip_failures_max to 1 in floor"}},
 		{"parsed below the floor", "c.parsed=4\n", []string{"c.jsonl"}, 1,
@@ -368,7 +368,7 @@ func TestReadFloorErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		inDir(t, map[string]string{"floor": tt.text})
-		_, err := readFloor("floor")
+		_, err := readFloor("floor", &figures{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want one containing %q", tt.text, err, tt.want)
 		}

@@ -9,15 +9,25 @@ import (
 	"strings"
 )
 
-// A floor file records, per corpus, figures that spoor check --floor must not fall
-// below, so that a change which stops queries from parsing fails CI. One setting a
+// A floor file records, per corpus, figures that spoor check --floor (or spoor
+// conformance --floor) must not fall below, so that a change which stops queries
+// from parsing, binding or passing fails CI. One setting a
 // line, "#" starts a comment:
 //
 //	hunting-public.parsed=1100
 //	hunting-public.roundtrip_failures_max=0
 //
 // The corpus is the input's file name without its extension; the figure is one of the
-// --json figures. A plain figure is a minimum, a figure with "_max" a maximum.
+// command's --json figures. A plain figure is a minimum, a figure with "_max" a maximum.
+
+// figureSet is what a command's floors are checked against: its figure names, and
+// each corpus's figures.
+type figureSet interface {
+	// get returns a figure of a corpus's (a zero value's get tells known names).
+	get(name string) (int, bool)
+	// summary is the corpus's one-line report.
+	summary() string
+}
 
 // bound is one setting of a floor file.
 type bound struct {
@@ -34,7 +44,8 @@ func (b bound) key() string {
 	return b.corpus + "." + b.figure
 }
 
-func readFloor(path string) ([]bound, error) {
+// readFloor reads a floor file; known checks figure names.
+func readFloor(path string, known figureSet) ([]bound, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the floor file: %w", err)
@@ -52,7 +63,7 @@ func readFloor(path string) ([]bound, error) {
 		if line == "" {
 			continue
 		}
-		b, err := parseBound(line)
+		b, err := parseBound(line, known)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
 		}
@@ -68,7 +79,7 @@ func readFloor(path string) ([]bound, error) {
 	return bounds, nil
 }
 
-func parseBound(line string) (bound, error) {
+func parseBound(line string, known figureSet) (bound, error) {
 	key, val, ok := strings.Cut(line, "=")
 	if !ok {
 		return bound{}, fmt.Errorf("expected <corpus>.<figure>=<count>, got %q", line)
@@ -82,8 +93,8 @@ func parseBound(line string) (bound, error) {
 	if name, ok := strings.CutSuffix(b.figure, "_max"); ok {
 		b.figure, b.max = name, true
 	}
-	if _, ok := (&figures{}).get(b.figure); !ok {
-		return bound{}, fmt.Errorf("unknown figure %q (known: total, parsed, bound, ran, nonempty, missing_table, roundtrip_failures)", b.figure)
+	if _, ok := known.get(b.figure); !ok {
+		return bound{}, fmt.Errorf("unknown figure %q (known: %s)", b.figure, figureNames(known))
 	}
 	v, err := strconv.Atoi(val)
 	if err != nil || v < 0 {
@@ -95,16 +106,11 @@ func parseBound(line string) (bound, error) {
 
 // checkFloor prints each corpus's figures and how they compare with its bounds, and
 // reports whether every corpus has bounds and meets them.
-func checkFloor(w io.Writer, path string, bounds []bound, corpora []string, figs map[string]*figures) bool {
+func checkFloor[F figureSet](w io.Writer, cmd, path string, bounds []bound, corpora []string, figs map[string]F) bool {
 	ok := true
 	for _, name := range corpora {
 		fig := figs[name]
-		pct := 0.0
-		if fig.Total > 0 {
-			pct = 100 * float64(fig.Parsed) / float64(fig.Total)
-		}
-		fmt.Fprintf(w, "%s: total %d, parsed %d (%.1f%%), roundtrip_failures %d\n",
-			name, fig.Total, fig.Parsed, pct, fig.RoundtripFailures)
+		fmt.Fprintf(w, "%s: %s\n", name, fig.summary())
 		found := false
 		for _, b := range bounds {
 			if b.corpus != name {
@@ -133,7 +139,22 @@ func checkFloor(w io.Writer, path string, bounds []bound, corpora []string, figs
 		}
 	}
 	if !ok {
-		fmt.Fprintf(w, "spoor check: the figures do not meet %s\n", path)
+		fmt.Fprintf(w, "spoor %s: the figures do not meet %s\n", cmd, path)
 	}
 	return ok
 }
+
+// figureNames lists the names a figure set knows, for messages.
+func figureNames(known figureSet) string {
+	var names []string
+	for _, n := range allFigureNames {
+		if _, ok := known.get(n); ok {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// allFigureNames is every figure name any command reports, in report order.
+var allFigureNames = []string{"total", "parsed", "bound", "ran", "nonempty", "missing_table",
+	"roundtrip_failures", "passed", "failed", "skipped"}

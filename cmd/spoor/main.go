@@ -18,6 +18,7 @@ type command struct {
 
 var commands = []command{
 	{"check", "parse query files and corpora and report what fails", runCheck},
+	{"conformance", "run KQL conformance cases and compare results by value", runConformance},
 	{"demo", "generate a demo store and open the REPL (not built yet)", runDemo},
 	{"ingest", "load JSON lines or CSV files into a table", runIngest},
 	{"query", "run a query or management command against a store", runQuery},
@@ -74,7 +75,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, "Spoor is a KQL threat-hunting engine.\n\nUsage:\n\n  spoor <command> [arguments]\n\nCommands:\n\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'spoor help <command>' for a command's flags.\n")
 }
