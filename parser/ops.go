@@ -114,3 +114,7 @@ func (*TopHittersOp) opNode()     {}
 func (*TopNestedOp) opNode()      {}
 func (*UnionOp) opNode()          {}
 func (*WhereOp) opNode()          {}
+
+// OperatorNames lists the keywords that may follow a pipe, sorted; for completion
+// and suggestions. The caller may not modify the slice.
+func OperatorNames() []string { return operatorNames }

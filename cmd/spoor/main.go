@@ -22,6 +22,7 @@ var commands = []command{
 	{"demo", "generate a demo store and open the REPL (not built yet)", runDemo},
 	{"ingest", "load JSON lines or CSV files into a table", runIngest},
 	{"query", "run a query or management command against a store", runQuery},
+	{"repl", "open the interactive hunting terminal", runREPL},
 }
 
 func main() {

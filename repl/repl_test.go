@@ -1,0 +1,166 @@
+package repl
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/schema"
+	"github.com/spoorhq/spoor/storage"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+func newEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	now := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
+	st, err := storage.Open(t.TempDir(), storage.Options{Builtin: schema.Builtin, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cols, err := schema.ParseColumns("Timestamp:datetime, DeviceName:string, Port:long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateTable(&schema.Table{Name: "Conns", Columns: cols}); err != nil {
+		t.Fatal(err)
+	}
+	vs := []*vector.Vector{vector.New(types.Datetime, 3), vector.New(types.String, 3), vector.New(types.Long, 3)}
+	for i, d := range []string{"ws-01", "ws-02", "ws-01"} {
+		vs[0].Append(types.NewDatetime(types.TimeToTicks(now.Add(-time.Duration(i) * time.Hour))))
+		vs[1].Append(types.NewString(d))
+		vs[2].Append(types.NewLong(int64(440 + i)))
+	}
+	if err := st.Append("Conns", vs, 3); err != nil {
+		t.Fatal(err)
+	}
+	return engine.New(st, func() time.Time { return now })
+}
+
+func TestSession(t *testing.T) {
+	tests := []struct {
+		name, input      string
+		wantOut, wantErr []string
+		notOut           []string
+	}{
+		{
+			name:    "a query over several lines runs when it is complete",
+			input:   "Conns\n| summarize n = count()\n    by DeviceName\n| sort by DeviceName asc\n\n",
+			wantOut: []string{"DeviceName  n\n----------  -\nws-01       2\nws-02       1\n"},
+			wantErr: []string{"2 rows in"},
+		},
+		{
+			name:    "a trailing pipe waits for the next line; the input's end runs what is left",
+			input:   "Conns |\n count\n\nConns\n",
+			wantOut: []string{"Count\n-----\n3\n", "Timestamp"},
+		},
+		{
+			name:    "errors show the line and a caret",
+			input:   "Conns\n| where DevicName == 'x'\n",
+			wantErr: []string{"unknown column 'DevicName'", "did you mean 'DeviceName'", "^"},
+		},
+		{
+			name:    "a blank line runs an unfinished query so its error shows",
+			input:   "Conns | where\n\nprint x = 1\n",
+			wantErr: []string{"after 'where'"},
+			wantOut: []string{"x\n-\n1\n"},
+		},
+		{
+			name:    "formats and row limits",
+			input:   ".format csv\nConns | project DeviceName | take 1\n.format table\n.rows 1\nConns | project Port | sort by Port asc\n",
+			wantOut: []string{"DeviceName\nws-01\n", "Port\n----\n440\n... 2 more rows"},
+		},
+		{
+			name:    "explain prints the plan and statistics",
+			input:   ".explain Conns | where DeviceName has 'ws' | count\n",
+			wantErr: []string{"Scan Conns", "segments:"},
+		},
+		{
+			name:    "schema, tables and help",
+			input:   ".schema Conns\n.tables\n.help\n.schema Nope\n",
+			wantOut: []string{"Port", "long", "Conns", "3 rows", "DeviceProcessEvents", ".explain"},
+			wantErr: []string{"unknown table 'Nope'"},
+		},
+		{
+			name:    "management commands go to the engine",
+			input:   ".show tables\n",
+			wantOut: []string{"Conns"},
+		},
+		{
+			name:   "quit stops reading",
+			input:  ".quit\nprint x = 'after'\n",
+			notOut: []string{"after"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			r := &REPL{Engine: newEngine(t), Out: &out, Err: &errb}
+			if err := r.RunReader(context.Background(), strings.NewReader(tt.input)); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s\nstderr:\n%s", w, out.String(), errb.String())
+				}
+			}
+			for _, w := range tt.notOut {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("stdout has %q:\n%s", w, out.String())
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errb.String())
+				}
+			}
+		})
+	}
+}
+
+func TestComplete(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Conns":                        true,
+		"Conns |":                      false,
+		"Conns\n| where":               false,
+		"Conns | where Port > 1":       true,
+		"let x = 1;":                   false,
+		"print strcat('a',":            false,
+		"print 'abc":                   false,
+		".help":                        true,
+		"Conns | summarize count() by": false,
+	} {
+		if got := Complete(text); got != want {
+			t.Errorf("Complete(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestCompleter(t *testing.T) {
+	c := &completer{cat: newEngine(t).Store(), builtins: []string{"DeviceEvents"}}
+	tests := []struct {
+		line string
+		want string
+	}{
+		{"Con", "Conns"},
+		{"Conns | wh", "where"},
+		{"Conns | where Dev", "DeviceName"},
+		{"Conns | extend x = strc", "strcat"},
+		{".sch", ".schema"},
+		{"Dev", "DeviceEvents"},
+	}
+	for _, tt := range tests {
+		_, got, _ := c.complete(tt.line, len(tt.line))
+		found := false
+		for _, g := range got {
+			found = found || g == tt.want
+		}
+		if !found {
+			t.Errorf("complete(%q) = %v, want it to offer %q", tt.line, got, tt.want)
+		}
+	}
+}
