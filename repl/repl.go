@@ -248,7 +248,7 @@ func (r *REPL) query(ctx context.Context, text string, explain bool) {
 		fmt.Fprintf(r.Err, "segments: %d, pruned %d; blocks read %d; hot rows %d; rows from scans %d\n",
 			st.Segments, st.SegmentsPruned, st.BlocksRead, st.HotRows, st.RowsScanned)
 	}
-	fmt.Fprintf(r.Err, "%d row%s in %s\n", len(res.Rows), plural(len(res.Rows)), res.Elapsed.Round(time.Millisecond/10))
+	fmt.Fprintf(r.Err, "%d row%s in %s%s\n", len(res.Rows), plural(len(res.Rows)), res.Elapsed.Round(time.Millisecond/10), scanSummary(res))
 }
 
 func (r *REPL) write(res *engine.Result) error {
@@ -262,6 +262,16 @@ func (r *REPL) write(res *engine.Result) error {
 		fmt.Fprintf(r.Out, "... %d more row%s (.show N prints more; .format csv prints all)\n", n, plural(n))
 	}
 	return nil
+}
+
+// scanSummary is the footer's account of what the scans read, when there were any.
+func scanSummary(res *engine.Result) string {
+	st := res.Stats
+	if st.Segments == 0 && st.HotRows == 0 && st.RowsScanned == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; scanned %d row%s, %d of %d segment%s pruned", st.RowsScanned, plural(int(st.RowsScanned)),
+		st.SegmentsPruned, st.Segments, plural(st.Segments))
 }
 
 func plural(n int) string {
