@@ -20,6 +20,7 @@ var commands = []command{
 	{"check", "parse query files and corpora and report what fails", runCheck},
 	{"conformance", "run KQL conformance cases and compare results by value", runConformance},
 	{"demo", "generate a demo store and open the REPL (not built yet)", runDemo},
+	{"gen", "generate synthetic Defender telemetry with hidden attack stories", runGen},
 	{"ingest", "load JSON lines or CSV files into a table", runIngest},
 	{"query", "run a query or management command against a store", runQuery},
 	{"repl", "open the interactive hunting terminal", runREPL},

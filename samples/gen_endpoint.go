@@ -1,0 +1,220 @@
+package samples
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+)
+
+// Ticks per unit, for datetime arithmetic on 100 ns ticks.
+const (
+	second = int64(10_000_000)
+	minute = 60 * second
+	hour   = 60 * minute
+	day    = 24 * hour
+)
+
+// initiating fills the InitiatingProcess* columns a table has from a process, and
+// the device's identity. Every Device* row names the process that caused it.
+func (r row) initiating(d *device, p *proc) row {
+	r = r.str("DeviceId", d.id).str("DeviceName", d.name)
+	if p == nil {
+		return r
+	}
+	acct, dom, sid, upn, oid := accountOf(p.user)
+	im := p.img
+	set := func(col, v string) {
+		if r.has(col) {
+			r.str(col, v)
+		}
+	}
+	setL := func(col string, v int64) {
+		if r.has(col) {
+			r.long(col, v)
+		}
+	}
+	set("InitiatingProcessFileName", im.file)
+	set("InitiatingProcessFolderPath", userPath(im.folder, p.user))
+	set("InitiatingProcessCommandLine", p.cmd)
+	setL("InitiatingProcessId", p.pid)
+	if r.has("InitiatingProcessCreationTime") {
+		r.time("InitiatingProcessCreationTime", p.created)
+	}
+	set("InitiatingProcessSHA1", im.sha1)
+	set("InitiatingProcessSHA256", im.sha256)
+	set("InitiatingProcessMD5", im.md5)
+	setL("InitiatingProcessFileSize", im.size)
+	set("InitiatingProcessVersionInfoCompanyName", im.company)
+	set("InitiatingProcessVersionInfoProductName", im.product)
+	set("InitiatingProcessVersionInfoProductVersion", im.version)
+	set("InitiatingProcessVersionInfoInternalFileName", im.file)
+	set("InitiatingProcessVersionInfoOriginalFileName", im.file)
+	set("InitiatingProcessVersionInfoFileDescription", im.desc)
+	set("InitiatingProcessAccountName", acct)
+	set("InitiatingProcessAccountDomain", dom)
+	set("InitiatingProcessAccountSid", sid)
+	set("InitiatingProcessAccountUpn", upn)
+	set("InitiatingProcessAccountObjectId", oid)
+	set("InitiatingProcessIntegrityLevel", p.integrity)
+	set("InitiatingProcessTokenElevation", p.elevation)
+	setL("InitiatingProcessLogonId", p.logonID)
+	setL("InitiatingProcessSessionId", d.session)
+	set("InitiatingProcessUniqueId", fmt.Sprint(p.uniq))
+	if r.has("IsInitiatingProcessRemoteSession") {
+		r.boolean("IsInitiatingProcessRemoteSession", false)
+	}
+	if p.parent != nil {
+		setL("InitiatingProcessParentId", p.parent.pid)
+		set("InitiatingProcessParentFileName", p.parent.img.file)
+		if r.has("InitiatingProcessParentCreationTime") {
+			r.time("InitiatingProcessParentCreationTime", p.parent.created)
+		}
+	}
+	if im.signer != "" {
+		set("InitiatingProcessSignerType", "OsVendor")
+		set("InitiatingProcessSignatureStatus", "Valid")
+	} else {
+		set("InitiatingProcessSignerType", "None")
+		set("InitiatingProcessSignatureStatus", "Unsigned")
+	}
+	return r
+}
+
+// accountOf is a process's account columns; nil is the local system account.
+func accountOf(u *user) (name, domain, sid, upn, objectID string) {
+	if u == nil {
+		return "system", "nt authority", "S-1-5-18", "", ""
+	}
+	return u.name, strings.ToLower(domainNB), u.sid, u.upn, u.objectID
+}
+
+// newProc starts a process on a device without writing a row: the long-lived
+// processes that exist before the window opens.
+func (g *gen) newProc(d *device, im *image, cmd string, parent *proc, u *user, at int64) *proc {
+	d.pid += 4 + int64(g.rng.IntN(64))*4
+	g.report++
+	p := &proc{img: im, pid: d.pid, cmd: userPath(cmd, u), created: at, parent: parent, user: u, uniq: g.report}
+	p.integrity, p.elevation = "System", "TokenElevationTypeDefault"
+	if u != nil {
+		p.integrity, p.elevation = "Medium", "TokenElevationTypeLimited"
+		if u.admin {
+			p.integrity, p.elevation = "High", "TokenElevationTypeFull"
+		}
+		p.logonID = 0x3e7 + int64(fnv32(u.name+d.name))%900000
+	} else {
+		p.logonID = 0x3e7
+	}
+	return p
+}
+
+// spawn starts a process and writes its DeviceProcessEvents row.
+func (g *gen) spawn(d *device, im *image, cmd string, parent *proc, u *user, at int64) *proc {
+	p := g.newProc(d, im, cmd, parent, u, at)
+	acct, dom, sid, upn, oid := accountOf(u)
+	r := g.row("DeviceProcessEvents", at).initiating(d, parent).
+		str("ActionType", "ProcessCreated").str("FileName", im.file).str("FolderPath", userPath(im.folder, u)).
+		str("SHA1", im.sha1).str("SHA256", im.sha256).str("MD5", im.md5).long("FileSize", im.size).
+		str("ProcessVersionInfoCompanyName", im.company).str("ProcessVersionInfoProductName", im.product).
+		str("ProcessVersionInfoProductVersion", im.version).str("ProcessVersionInfoInternalFileName", im.file).
+		str("ProcessVersionInfoOriginalFileName", im.file).str("ProcessVersionInfoFileDescription", im.desc).
+		long("ProcessId", p.pid).str("ProcessCommandLine", p.cmd).str("ProcessIntegrityLevel", p.integrity).
+		str("ProcessTokenElevation", p.elevation).time("ProcessCreationTime", at).
+		str("AccountDomain", dom).str("AccountName", acct).str("AccountSid", sid).str("AccountUpn", upn).
+		str("AccountObjectId", oid).long("LogonId", p.logonID).long("CreatedProcessSessionId", d.session).
+		boolean("IsProcessRemoteSession", false).str("ProcessUniqueId", fmt.Sprint(p.uniq))
+	r.done()
+	return p
+}
+
+// connect writes a DeviceNetworkEvents row for an outbound connection.
+func (g *gen) connect(d *device, p *proc, at int64, url, ip string, port int64, action string) string {
+	r := g.row("DeviceNetworkEvents", at).initiating(d, p).str("ActionType", action).
+		str("RemoteIP", ip).long("RemotePort", port).str("RemoteUrl", url).str("LocalIP", d.ip).
+		long("LocalPort", 49152+int64(g.rng.IntN(16000))).str("Protocol", "Tcp").str("LocalIPType", "Private")
+	if strings.HasPrefix(ip, "10.") {
+		r.str("RemoteIPType", "Private")
+	} else {
+		r.str("RemoteIPType", "Public")
+	}
+	return r.done()
+}
+
+// fileEvent writes a DeviceFileEvents row.
+func (g *gen) fileEvent(d *device, p *proc, at int64, action, name, folder, originURL string, size int64) string {
+	s1, s256, m5 := hashes(strings.ToLower(folder + name))
+	r := g.row("DeviceFileEvents", at).initiating(d, p).str("ActionType", action).str("FileName", name).
+		str("FolderPath", folder+name).str("SHA1", s1).str("SHA256", s256).str("MD5", m5).long("FileSize", size)
+	if originURL != "" {
+		r.str("FileOriginUrl", originURL).str("FileOriginIP", ipFor(hostOf(originURL)))
+	}
+	return r.done()
+}
+
+// regEvent writes a DeviceRegistryEvents row.
+func (g *gen) regEvent(d *device, p *proc, at int64, action, key, name, typ, data string) string {
+	return g.row("DeviceRegistryEvents", at).initiating(d, p).str("ActionType", action).str("RegistryKey", key).
+		str("RegistryValueName", name).str("RegistryValueType", typ).str("RegistryValueData", data).done()
+}
+
+// ipFor derives a stable public address for a host name.
+func ipFor(host string) string {
+	h := fnv32(host)
+	firsts := []int{13, 20, 23, 40, 52, 104, 142, 151, 172, 185}
+	return fmt.Sprintf("%d.%d.%d.%d", firsts[h%uint32(len(firsts))], h>>8&0xff, h>>16&0xff, 1+h>>24%254)
+}
+
+func hostOf(url string) string {
+	s := url
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexAny(s, "/:?"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func fnv32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+// boot creates a device's long-lived processes, started before the window.
+func (g *gen) boot(d *device) {
+	w := g.world
+	at := g.start - int64(1+g.rng.IntN(5))*day
+	d.system = &proc{img: w.byName["system"], pid: 4, cmd: "System", created: at, integrity: "System", logonID: 0x3e7}
+	d.winlogon = g.newProc(d, w.byName["winlogon.exe"], "winlogon.exe", d.system, nil, at+20*second)
+	d.services = g.newProc(d, w.byName["services.exe"], `C:\Windows\system32\services.exe`, d.system, nil, at+25*second)
+	d.svchost = g.newProc(d, w.byName["svchost.exe"], `C:\Windows\system32\svchost.exe -k netsvcs -p`, d.services, nil, at+30*second)
+	d.session = 1
+	if d.owner != nil {
+		d.explorer = g.newProc(d, w.byName["explorer.exe"], `C:\Windows\Explorer.EXE`, d.winlogon, d.owner, at+90*second)
+	}
+}
+
+// parentFor finds the process that starts a program, by the program's usual parent.
+func (g *gen) parentFor(d *device, im *image, recent []*proc) *proc {
+	switch im.parent {
+	case "explorer.exe":
+		if d.explorer != nil {
+			return d.explorer
+		}
+		return d.services
+	case "services.exe", "wininit.exe":
+		return d.services
+	case "svchost.exe", "SearchIndexer.exe":
+		return d.svchost
+	}
+	// A child of another program: the latest process of that program if there is one.
+	for i := len(recent) - 1; i >= 0 && i >= len(recent)-40; i-- {
+		if strings.EqualFold(recent[i].img.file, im.parent) {
+			return recent[i]
+		}
+	}
+	if d.explorer != nil {
+		return d.explorer
+	}
+	return d.svchost
+}
