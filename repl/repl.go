@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/peterh/liner"
+	"golang.org/x/term"
 
 	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/parser"
@@ -52,7 +53,7 @@ func (r *REPL) Run(ctx context.Context, in *os.File) error {
 	if r.Banner != "" {
 		fmt.Fprint(r.Out, r.Banner)
 	}
-	if fi, err := in.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && liner.TerminalSupported() {
+	if term.IsTerminal(int(in.Fd())) && liner.TerminalSupported() {
 		return r.runTerminal(ctx)
 	}
 	return r.RunReader(ctx, in)

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage"
 	"github.com/spoorhq/spoor/storage/ingest"
@@ -320,10 +322,7 @@ func (j *ingestJob) progress() func() {
 	return func() { close(stop); <-done }
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 func humanBytes(n int64) string {
 	switch {

@@ -19,7 +19,7 @@ type command struct {
 var commands = []command{
 	{"check", "parse query files and corpora and report what fails", runCheck},
 	{"conformance", "run KQL conformance cases and compare results by value", runConformance},
-	{"demo", "generate a demo store and open the REPL (not built yet)", runDemo},
+	{"demo", "generate a demo store of synthetic telemetry and open the REPL", runDemo},
 	{"gen", "generate synthetic Defender telemetry with hidden attack stories", runGen},
 	{"ingest", "load JSON lines or CSV files into a table", runIngest},
 	{"query", "run a query or management command against a store", runQuery},
@@ -80,21 +80,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nRun 'spoor help <command>' for a command's flags.\n")
-}
-
-// runDemo stands in for the demo until the store, the generator and the REPL exist; it
-// says so rather than pretending, and fails so that scripts notice.
-func runDemo(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-		fmt.Fprint(stderr, "usage: spoor demo\n\nGenerates a demo store of synthetic telemetry if there is none, then opens the REPL.\nNot built yet.\n")
-		return 0
-	}
-	fmt.Fprint(stderr, `spoor demo: the demo (a generated sample store and the REPL) is not built yet.
-What works today: load data and query it, for example
-
-  spoor ingest --data ./data --table Events --schema 'Timestamp:datetime, DeviceName:string, CommandLine:string' events.jsonl
-  spoor query --data ./data 'Events | where CommandLine has "mimikatz" | summarize count() by DeviceName'
-  spoor check query.kql
-`)
-	return 1
 }
