@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spoorhq/spoor/executor"
@@ -36,21 +37,23 @@ func New(store *storage.Store, now func() time.Time) *Engine {
 // Store is the engine's store.
 func (e *Engine) Store() *storage.Store { return e.store }
 
-// Options for one query.
-type Options struct {
-	MaxRows int  // result rows before truncation (default 100,000)
-	Explain bool // attach the plan to the result
-}
-
 // Result is a query's answer.
 type Result struct {
-	Columns   []planner.Column
-	Rows      [][]types.Value
+	Columns []planner.Column
+	Rows    [][]types.Value
+	// Truncated says the result was cut at its row or size limit; Warnings
+	// then says how to lift the limit.
 	Truncated bool
-	Render    string // the render operator's chart, a hint for clients
-	Plan      string // with Options.Explain
-	Stats     executor.Stats
-	Elapsed   time.Duration
+	// Warnings are remarks for the user that did not stop the query, such as
+	// a truncated result or an unknown set option.
+	Warnings []string
+	Render   string // the render operator's chart, a hint for clients
+	Plan     string // with Options.Explain
+	// Profile is, with Options.Explain, the plan with each scan annotated with
+	// what it read, then the elapsed time and peak memory.
+	Profile string
+	Stats   executor.Stats
+	Elapsed time.Duration
 }
 
 // Error is a query error with the source text, so it can be shown with a caret.
@@ -75,7 +78,10 @@ func (e *Error) Detail() string {
 	return e.Err.Error()
 }
 
-// Query runs a query or a management command.
+// Query runs a query or a management command. A query stops with an error
+// wrapping context.DeadlineExceeded when it runs past its timeout, one
+// wrapping ctx's error when ctx is cancelled, and one wrapping
+// executor.ErrMemoryBudget when it needs more memory than its budget.
 func (e *Engine) Query(ctx context.Context, text string, opts Options) (*Result, error) {
 	start := time.Now()
 	if IsCommand(text) {
@@ -89,19 +95,131 @@ func (e *Engine) Query(ctx context.Context, text string, opts Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	out, err := executor.Run(ctx, plan, e.store, executor.Options{MaxRows: opts.MaxRows})
+	lim, warnings := opts.resolve(plan.Options)
+	maxRows, byTake := lim.maxRows, false
+	if lim.takeMax > 0 && (maxRows < 0 || lim.takeMax <= int64(maxRows)) {
+		maxRows, byTake = int(min(lim.takeMax, int64(^uint(0)>>1))), true
+	}
+	qctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	defer cancel()
+	out, err := executor.Run(qctx, plan, e.store, executor.Options{
+		MaxRows: maxRows, MaxBytes: lim.maxBytes, MemoryLimit: lim.memoryLimit, Detail: opts.Explain})
 	if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("the query was cancelled: %w", err)
+		case errors.Is(err, context.DeadlineExceeded):
+			return nil, fmt.Errorf("the query ran past its timeout of %s; narrow it with a shorter time range, where or take: %w", lim.timeout, err)
+		}
 		return nil, err
 	}
-	res := &Result{Columns: out.Columns, Truncated: out.Truncated, Render: plan.Render, Stats: out.Stats}
+	res := &Result{Columns: out.Columns, Render: plan.Render, Stats: out.Stats}
+	res.Warnings = append(append(res.Warnings, plan.Warnings...), warnings...)
+	if out.Truncated && !byTake {
+		res.Truncated = true
+		res.Warnings = append(res.Warnings, truncationWarning(out))
+	}
 	for _, b := range out.Batches {
 		res.Rows = append(res.Rows, batchRows(b, len(out.Columns))...)
 	}
+	res.Elapsed = time.Since(start)
 	if opts.Explain {
 		res.Plan = planner.Explain(plan.Root)
+		res.Profile = profile(plan.Root, out.Stats, res.Elapsed)
 	}
-	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// truncationWarning says where a result was cut and how to get all of it.
+func truncationWarning(out *executor.Result) string {
+	if out.TruncatedBySize {
+		return fmt.Sprintf("the result was truncated to %d rows by its size limit (set truncationmaxsize); "+
+			"narrow it with project or summarize, or add 'set notruncation;' before the query", out.Rows())
+	}
+	return fmt.Sprintf("the result was truncated to %d rows; narrow it with where, take or summarize, "+
+		"or add 'set notruncation;' or 'set truncationmaxrecords = N;' before the query", out.Rows())
+}
+
+// Explain runs a query and describes how it ran: the plan with its pushed-down
+// time ranges and index predicates, each scan annotated with the rows it read
+// and the segments it skipped, then the elapsed time and peak memory. The
+// result is returned too.
+func (e *Engine) Explain(ctx context.Context, text string, opts Options) (string, *Result, error) {
+	if IsCommand(text) {
+		return "", nil, fmt.Errorf("a management command has no plan to explain")
+	}
+	opts.Explain = true
+	res, err := e.Query(ctx, text, opts)
+	if err != nil {
+		return "", nil, err
+	}
+	return res.Profile, res, nil
+}
+
+// profile prints a plan with the statistics of its run: a line under each
+// scan, and a last line with the elapsed time and peak memory.
+func profile(root planner.Node, st executor.Stats, elapsed time.Duration) string {
+	byScan := map[*planner.Scan][]executor.ScanStat{}
+	for _, s := range st.Scans {
+		byScan[s.Scan] = append(byScan[s.Scan], s)
+	}
+	// Explain prints one line per node, in depth-first order, each indented
+	// two spaces per level: walk the plan the same way beside its lines.
+	lines := strings.Split(strings.TrimSuffix(planner.Explain(root), "\n"), "\n")
+	var b strings.Builder
+	i := 0
+	var walk func(n planner.Node, depth int)
+	walk = func(n planner.Node, depth int) {
+		if i < len(lines) {
+			b.WriteString(lines[i])
+			b.WriteByte('\n')
+			i++
+		}
+		if s, ok := n.(*planner.Scan); ok {
+			b.WriteString(strings.Repeat("  ", depth+1))
+			b.WriteString(scanLine(byScan[s]))
+			b.WriteByte('\n')
+		}
+		for _, in := range n.Inputs() {
+			walk(in, depth+1)
+		}
+	}
+	walk(root, 0)
+	for ; i < len(lines); i++ {
+		b.WriteString(lines[i] + "\n")
+	}
+	fmt.Fprintf(&b, "elapsed %s, peak memory %s", elapsed.Round(10*time.Microsecond), executor.FormatBytes(st.PeakMemory))
+	if st.Segments > 0 || st.RowsScanned > 0 || st.HotRows > 0 {
+		fmt.Fprintf(&b, "; scans read %d rows, pruned %d of %d segments", st.RowsScanned, st.SegmentsPruned, st.Segments)
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// scanLine sums up what the runs of one scan read.
+func scanLine(runs []executor.ScanStat) string {
+	if len(runs) == 0 {
+		return "-> not run"
+	}
+	var t executor.ScanStat
+	for _, s := range runs {
+		t.Segments += s.Segments
+		t.SegmentsPruned += s.SegmentsPruned
+		t.PrunedByTime += s.PrunedByTime
+		t.PrunedByIndex += s.PrunedByIndex
+		t.BlocksRead += s.BlocksRead
+		t.HotRows += s.HotRows
+		t.RowsScanned += s.RowsScanned
+	}
+	out := fmt.Sprintf("-> rows %d; segments %d: pruned %d by time, %d by index, %d read; blocks read %d; hot rows %d",
+		t.RowsScanned, t.Segments, t.PrunedByTime, t.PrunedByIndex, t.SegmentsRead(), t.BlocksRead, t.HotRows)
+	if n := t.SegmentsPruned - t.PrunedByTime - t.PrunedByIndex; n > 0 {
+		out += fmt.Sprintf(" (%d more pruned)", n)
+	}
+	if len(runs) > 1 {
+		out += fmt.Sprintf(" (%d runs)", len(runs))
+	}
+	return out
 }
 
 // Plan parses and binds a query.

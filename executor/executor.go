@@ -19,11 +19,22 @@ import (
 
 // Options limit a run.
 type Options struct {
-	// MaxRows truncates the result (default 100,000); Result.Truncated says so.
+	// MaxRows truncates the result: 0 means 100,000, a negative value means no
+	// limit. Result.Truncated says the result was cut.
 	MaxRows int
+	// MaxBytes truncates the result once its rows hold this many bytes (0: no
+	// limit); Result.Truncated and Result.TruncatedBySize say so.
+	MaxBytes int64
+	// MemoryLimit is the bytes the run's stateful operators may hold at once
+	// (0: no limit). A run that needs more fails with an error wrapping
+	// ErrMemoryBudget.
+	MemoryLimit int64
+	// Detail asks for statistics that cost extra work, such as how many of
+	// the segments a scan skipped were skipped by time and how many by index.
+	Detail bool
 }
 
-// Stats sum up the scans of a run.
+// Stats sum up the scans of a run, its subqueries' included.
 type Stats struct {
 	Segments       int
 	SegmentsPruned int
@@ -31,14 +42,40 @@ type Stats struct {
 	HotRows        int64
 	RowsScanned    int64 // rows the scans returned to the plan
 	IndexOnly      bool
+	// Scans has one entry per scan run, in the order the scans ended.
+	Scans []ScanStat
+	// PeakMemory is the most memory the run's stateful operators held at once.
+	PeakMemory int64
 }
+
+// ScanStat is what one scan read, for explain.
+type ScanStat struct {
+	Scan           *planner.Scan
+	Segments       int // sealed segments of the table
+	SegmentsPruned int // segments skipped without decoding a block
+	// PrunedByTime and PrunedByIndex split SegmentsPruned. The split is known
+	// with Options.Detail, or when the scan had only one of a time range and
+	// index predicates; otherwise both are zero.
+	PrunedByTime  int
+	PrunedByIndex int
+	BlocksRead    int
+	HotRows       int64 // unsealed rows checked
+	RowsScanned   int64 // rows the scan returned
+}
+
+// SegmentsRead is the number of segments the scan read blocks of.
+func (s ScanStat) SegmentsRead() int { return s.Segments - s.SegmentsPruned }
 
 // Result is a finished run: the output schema and its rows in batches.
 type Result struct {
-	Columns   []planner.Column
-	Batches   []*vector.Batch
-	Truncated bool
-	Stats     Stats
+	Columns []planner.Column
+	Batches []*vector.Batch
+	// Truncated says rows were cut by Options.MaxRows or Options.MaxBytes;
+	// TruncatedBySize says by MaxBytes.
+	Truncated       bool
+	TruncatedBySize bool
+	Stats           Stats
+	held            int64 // bytes the batches hold in the run's budget
 }
 
 // Rows returns the number of result rows.
@@ -55,39 +92,58 @@ var errStop = errors.New("stop")
 
 // operator is one step of a push pipeline. push may be called from several
 // goroutines at once; it owns the batch it is given. finish is called once,
-// after the last push.
+// after the last push. Operators that hold memory across batches account it
+// with run.reserve; long loops inside push or finish check run.ctx.
 type operator interface {
 	push(b *vector.Batch) error
 	finish() error
 }
 
-// Run executes a plan against a store.
+// Run executes a plan against a store. It stops with ctx's error when ctx is
+// done, checking it at least once per batch.
 func Run(ctx context.Context, plan *planner.Plan, store *storage.Store, opts Options) (*Result, error) {
-	if opts.MaxRows <= 0 {
-		opts.MaxRows = 100_000
-	}
-	if err := runSubqueries(ctx, plan.Root, store); err != nil {
+	r := &run{ctx: ctx, store: store, mem: &budget{limit: opts.MemoryLimit}, detail: opts.Detail}
+	res, err := r.exec(plan.Root, opts.MaxRows, opts.MaxBytes)
+	if err != nil {
 		return nil, err
 	}
-	r := &run{ctx: ctx, store: store}
-	res := &Result{Columns: plan.Root.Columns()}
-	sink := &collector{res: res, max: opts.MaxRows}
-	drive, err := r.build(plan.Root, sink)
+	res.Stats.PeakMemory = r.mem.peak.Load()
+	return res, nil
+}
+
+// run is the state of one query's execution, shared by its operators.
+type run struct {
+	ctx    context.Context
+	store  *storage.Store
+	mem    *budget
+	detail bool
+	mu     sync.Mutex
+	stats  Stats
+}
+
+// exec runs the subqueries of a plan, then the plan itself into a collector.
+func (r *run) exec(root planner.Node, maxRows int, maxBytes int64) (*Result, error) {
+	if maxRows == 0 {
+		maxRows = 100_000
+	}
+	if err := r.runSubqueries(root); err != nil {
+		return nil, err
+	}
+	res := &Result{Columns: root.Columns()}
+	sink := &collector{r: r, res: res, max: maxRows, maxBytes: maxBytes}
+	drive, err := r.build(root, sink)
 	if err != nil {
 		return nil, err
 	}
 	if err := drive(); err != nil && !errors.Is(err, errStop) {
+		r.release(sink.bytes)
 		return nil, err
 	}
+	res.held = sink.bytes
+	r.mu.Lock()
 	res.Stats = r.stats
+	r.mu.Unlock()
 	return res, nil
-}
-
-type run struct {
-	ctx   context.Context
-	store *storage.Store
-	mu    sync.Mutex
-	stats Stats
 }
 
 // build wires node's pipeline into out and returns the function that drives it.
@@ -110,11 +166,11 @@ func (r *run) build(n planner.Node, out operator) (func() error, error) {
 	case *planner.Project:
 		return r.build(x.Input, &projectOp{exprs: x.Exprs, used: x.Used, out: out})
 	case *planner.Aggregate:
-		return r.build(x.Input, newAggregateOp(x, out))
+		return r.build(x.Input, newAggregateOp(r, x, out))
 	case *planner.Sort:
-		return r.build(x.Input, &sortOp{keys: x.Keys, n: -1, out: out, width: len(x.Columns())})
+		return r.build(x.Input, &sortOp{r: r, where: "sort", keys: x.Keys, n: -1, out: out, width: len(x.Columns())})
 	case *planner.TopN:
-		return r.build(x.Input, &sortOp{keys: x.Keys, n: x.N, out: out, width: len(x.Columns())})
+		return r.build(x.Input, &sortOp{r: r, where: "top", keys: x.Keys, n: x.N, out: out, width: len(x.Columns())})
 	case *planner.Limit:
 		return r.build(x.Input, &limitOp{n: x.N, out: out})
 	}
@@ -158,6 +214,9 @@ func (r *run) scan(s *planner.Scan, out operator) func() error {
 		defer cancel()
 		var stopped sync.Once
 		st, err := r.store.Scan(ctx, req, func(b *vector.Batch) error {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
 			full := &vector.Batch{Len: b.Len, Cols: make([]*vector.Vector, len(s.Cols))}
 			for i, p := range pos {
 				full.Cols[p] = b.Cols[i]
@@ -170,18 +229,40 @@ func (r *run) scan(s *planner.Scan, out operator) func() error {
 			}
 			return nil
 		})
-		r.mu.Lock()
-		r.stats.Segments += st.Segments
-		r.stats.SegmentsPruned += st.SegmentsPruned
-		r.stats.BlocksRead += st.BlocksRead
-		r.stats.HotRows += st.HotRows
-		r.stats.RowsScanned += st.RowsMatched
-		r.mu.Unlock()
+		r.addScan(s, st)
 		if err != nil && !errors.Is(err, errStop) && !(errors.Is(err, context.Canceled) && r.ctx.Err() == nil) {
 			return err
 		}
 		return out.finish()
 	}
+}
+
+// addScan records a finished scan's statistics.
+func (r *run) addScan(s *planner.Scan, st storage.ScanStats) {
+	ss := ScanStat{Scan: s, Segments: st.Segments, SegmentsPruned: st.SegmentsPruned, BlocksRead: st.BlocksRead,
+		HotRows: st.HotRows, RowsScanned: st.RowsMatched}
+	timed := s.MinTime != 0 || s.MaxTime != 0
+	switch {
+	case len(s.Preds) == 0:
+		ss.PrunedByTime = ss.SegmentsPruned
+	case !timed:
+		ss.PrunedByIndex = ss.SegmentsPruned
+	case r.detail && ss.SegmentsPruned > 0 && r.ctx.Err() == nil:
+		// Both kinds applied: a scan by time alone tells them apart.
+		_, tst, err := r.store.Count(r.ctx, storage.ScanRequest{Table: s.Table, MinTime: s.MinTime, MaxTime: s.MaxTime})
+		if err == nil {
+			ss.PrunedByTime = min(tst.SegmentsPruned, ss.SegmentsPruned)
+			ss.PrunedByIndex = ss.SegmentsPruned - ss.PrunedByTime
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stats.Segments += st.Segments
+	r.stats.SegmentsPruned += st.SegmentsPruned
+	r.stats.BlocksRead += st.BlocksRead
+	r.stats.HotRows += st.HotRows
+	r.stats.RowsScanned += st.RowsMatched
+	r.stats.Scans = append(r.stats.Scans, ss)
 }
 
 func valuesBatch(v *planner.Values) *vector.Batch {
@@ -196,25 +277,45 @@ func valuesBatch(v *planner.Values) *vector.Batch {
 	return b
 }
 
-// collector gathers the result, up to max rows.
+// collector gathers the result, up to max rows and maxBytes bytes, and
+// accounts what it holds as the 'result' in the run's budget.
 type collector struct {
-	mu   sync.Mutex
-	res  *Result
-	max  int
-	rows int
+	r        *run
+	mu       sync.Mutex
+	res      *Result
+	max      int   // rows; negative: no limit
+	maxBytes int64 // 0: no limit
+	rows     int
+	bytes    int64 // reserved for the batches kept
+	full     bool  // maxBytes was reached
 }
 
 func (c *collector) push(b *vector.Batch) error {
+	if err := c.r.ctx.Err(); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.rows >= c.max {
+	if c.full || c.max >= 0 && c.rows >= c.max {
 		c.res.Truncated = true
 		return errStop
 	}
-	if c.rows+b.Len > c.max {
+	if c.max >= 0 && c.rows+b.Len > c.max {
 		b = sliceBatch(b, selRange(0, c.max-c.rows))
 		c.res.Truncated = true
 	}
+	n := batchBytes(b)
+	if c.maxBytes > 0 && c.bytes+n > c.maxBytes {
+		// Keep the rows that fit, by the batch's average row size.
+		keep := int(float64(b.Len) * float64(c.maxBytes-c.bytes) / float64(n))
+		b = sliceBatch(b, selRange(0, keep))
+		n = batchBytes(b)
+		c.res.Truncated, c.res.TruncatedBySize, c.full = true, true, true
+	}
+	if err := c.r.reserve(n, "result"); err != nil {
+		return err
+	}
+	c.bytes += n
 	c.res.Batches = append(c.res.Batches, b)
 	c.rows += b.Len
 	return nil

@@ -19,7 +19,7 @@ func init() { register(&planner.Join{}, buildJoin) }
 // rows some left row matched (rightsemi) emit them when the left side ends.
 func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 	j := n.(*planner.Join)
-	table := &joinTable{node: j}
+	table := &joinTable{r: r, node: j}
 	for _, c := range j.Right.Columns() {
 		table.cols = append(table.cols, vector.New(c.Type, 0))
 	}
@@ -27,13 +27,16 @@ func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 	if err != nil {
 		return nil, err
 	}
-	probe := &probeOp{node: j, table: table, out: out, seen: map[string]bool{}}
+	probe := &probeOp{r: r, node: j, table: table, out: out, seen: map[string]bool{}}
 	driveLeft, err := r.build(j.Left, probe)
 	if err != nil {
 		return nil, err
 	}
 	return func() error {
 		if err := driveRight(); err != nil && !errors.Is(err, errStop) {
+			if errors.Is(err, ErrMemoryBudget) || r.ctx.Err() != nil {
+				return err
+			}
 			return fmt.Errorf("join: cannot read the right side: %w", err)
 		}
 		return driveLeft()
@@ -43,12 +46,15 @@ func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 // joinTable collects the right side of a join and, when it ends, indexes its
 // rows by encoded key. push is called from the right side's scan goroutines;
 // the batch's vectors are copied, not kept. After finish the table is read
-// only, except for matched, which probes set concurrently.
+// only, except for matched, which probes set concurrently. Its rows and index
+// are accounted as 'join' in the run's budget until the probe finishes.
 type joinTable struct {
-	node *planner.Join
-	mu   sync.Mutex
-	cols []*vector.Vector
-	n    int
+	r     *run
+	node  *planner.Join
+	bytes int64 // reserved
+	mu    sync.Mutex
+	cols  []*vector.Vector
+	n     int
 	// rows maps a key encoding to the right rows that have it; rows with a
 	// null key are in no entry, so they match nothing.
 	rows    map[string][]int
@@ -56,8 +62,14 @@ type joinTable struct {
 }
 
 func (t *joinTable) push(b *vector.Batch) error {
+	if err := t.r.ctx.Err(); err != nil {
+		return err
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if err := t.grow(batchBytes(b)); err != nil {
+		return err
+	}
 	for i, dst := range t.cols {
 		src := b.Cols[i]
 		switch {
@@ -89,29 +101,71 @@ func (t *joinTable) finish() error {
 		return err
 	}
 	var kb []byte
+	var size int64
 	for r := 0; r < t.n; r++ {
+		if r%joinCheckRows == joinCheckRows-1 {
+			if err := t.r.ctx.Err(); err != nil {
+				return err
+			}
+			if err := t.grow(size); err != nil {
+				return err
+			}
+			size = 0
+		}
 		var ok bool
 		if kb, ok = encodeKey(kb[:0], keys, r); ok {
-			t.rows[string(kb)] = append(t.rows[string(kb)], r)
+			list, seen := t.rows[string(kb)]
+			if !seen {
+				size += int64(len(kb)) + 64
+			}
+			t.rows[string(kb)] = append(list, r)
+			size += 8
 		}
 	}
+	return t.grow(size + 8*int64(t.n))
+}
+
+// joinCheckRows is how many rows the build and probe loops handle between
+// checks of the context and the budget.
+const joinCheckRows = 1 << 16
+
+// grow accounts n more bytes held by the table.
+func (t *joinTable) grow(n int64) error {
+	if err := t.r.reserve(n, "join"); err != nil {
+		return err
+	}
+	t.bytes += n
 	return nil
 }
 
+// free releases the table's memory once no probe needs it.
+func (t *joinTable) free() {
+	t.r.release(t.bytes)
+	t.bytes = 0
+	t.rows, t.cols, t.matched = nil, nil, nil
+}
+
 // probeOp streams the left side of a join against the right side's table.
-// push may run on several goroutines at once; each call builds its own output.
+// push may run on several goroutines at once; each call builds its own output
+// and emits it in batches as it goes, so a key with many matches never holds
+// more than a batch of pairs.
 type probeOp struct {
+	r     *run
 	node  *planner.Join
 	table *joinTable
 	out   operator
 	// seen holds the keys innerunique has already given a left row. Left rows
 	// arrive from parallel scans, so which of several left rows with one key
-	// is kept is arbitrary, as in Kusto.
-	mu   sync.Mutex
-	seen map[string]bool
+	// is kept is arbitrary, as in Kusto. Its keys are accounted as 'join'.
+	mu        sync.Mutex
+	seen      map[string]bool
+	seenBytes int64
 }
 
 func (p *probeOp) push(b *vector.Batch) error {
+	if err := p.r.ctx.Err(); err != nil {
+		return err
+	}
 	t, kind := p.table, p.node.Kind
 	if len(t.rows) == 0 {
 		switch kind {
@@ -126,9 +180,35 @@ func (p *probeOp) push(b *vector.Batch) error {
 		return err
 	}
 	var lsel, rsel []int
+	// flush emits the pairs gathered so far once there is a batch of them.
+	flush := func(force bool) error {
+		if !force && len(lsel) < vector.BatchSize && len(rsel) < vector.BatchSize {
+			return nil
+		}
+		if len(lsel) == 0 && len(rsel) == 0 {
+			return nil
+		}
+		err := p.emit(b, lsel, rsel)
+		lsel, rsel = lsel[:0], rsel[:0]
+		return err
+	}
+	// pair adds left row l paired with each of matches, a batch at a time.
+	pair := func(l int, matches []int) error {
+		for len(matches) > 0 {
+			n := min(len(matches), vector.BatchSize-len(lsel))
+			lsel, rsel = pairs(lsel, rsel, l, matches[:n])
+			matches = matches[n:]
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var kb []byte
+	var seenGrow int64
 	if kind == planner.JoinInnerUnique {
 		p.mu.Lock()
+		defer p.mu.Unlock()
 	}
 	for r := 0; r < b.Len; r++ {
 		var matches []int
@@ -142,23 +222,24 @@ func (p *probeOp) push(b *vector.Batch) error {
 				continue
 			}
 			p.seen[string(kb)] = true
-			lsel, rsel = pairs(lsel, rsel, r, matches)
+			seenGrow += int64(len(kb)) + 48
+			err = pair(r, matches)
 		case planner.JoinInner:
-			lsel, rsel = pairs(lsel, rsel, r, matches)
+			err = pair(r, matches)
 		case planner.JoinLeftOuter:
 			if len(matches) == 0 {
 				lsel, rsel = append(lsel, r), append(rsel, -1)
 			}
-			lsel, rsel = pairs(lsel, rsel, r, matches)
+			err = pair(r, matches)
 		case planner.JoinFullOuter:
 			if len(matches) == 0 {
 				lsel, rsel = append(lsel, r), append(rsel, -1)
 			}
-			lsel, rsel = pairs(lsel, rsel, r, matches)
 			t.mark(matches)
+			err = pair(r, matches)
 		case planner.JoinRightOuter:
-			lsel, rsel = pairs(lsel, rsel, r, matches)
 			t.mark(matches)
+			err = pair(r, matches)
 		case planner.JoinLeftSemi:
 			if len(matches) > 0 {
 				lsel = append(lsel, r)
@@ -172,16 +253,30 @@ func (p *probeOp) push(b *vector.Batch) error {
 		default:
 			return fmt.Errorf("BUG: unknown join kind %q", kind)
 		}
+		if err == nil {
+			err = flush(false)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if kind == planner.JoinInnerUnique {
-		p.mu.Unlock()
+	if seenGrow > 0 {
+		if err := p.r.reserve(seenGrow, "join"); err != nil {
+			return err
+		}
+		p.seenBytes += seenGrow
 	}
-	return p.emit(b, lsel, rsel)
+	return flush(true)
 }
 
 // finish emits the right rows the kind keeps once every left row is seen.
 func (p *probeOp) finish() error {
 	t := p.table
+	defer func() {
+		t.free()
+		p.r.release(p.seenBytes)
+		p.seenBytes, p.seen = 0, nil
+	}()
 	var want bool
 	switch p.node.Kind {
 	case planner.JoinRightOuter, planner.JoinFullOuter, planner.JoinRightAnti:
@@ -193,6 +288,11 @@ func (p *probeOp) finish() error {
 	}
 	var rsel []int
 	for r := 0; r < t.n; r++ {
+		if r%joinCheckRows == joinCheckRows-1 {
+			if err := p.r.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		if t.matched[r].Load() == want {
 			rsel = append(rsel, r)
 		}
@@ -217,6 +317,9 @@ func (p *probeOp) emit(b *vector.Batch, lsel, rsel []int) error {
 		n = len(rsel)
 	}
 	for lo := 0; lo < n; lo += vector.BatchSize {
+		if err := p.r.ctx.Err(); err != nil {
+			return err
+		}
 		hi := min(lo+vector.BatchSize, n)
 		out := &vector.Batch{Len: hi - lo}
 		if j.EmitsLeft() {

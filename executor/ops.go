@@ -1,11 +1,13 @@
 package executor
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/spoorhq/spoor/functions"
 	"github.com/spoorhq/spoor/planner"
@@ -98,13 +100,17 @@ func (l *limitOp) push(b *vector.Batch) error {
 
 func (l *limitOp) finish() error { return l.out.finish() }
 
-// aggregateOp groups rows by key and folds the aggregates of each group.
+// aggregateOp groups rows by key and folds the aggregates of each group. Its
+// groups are accounted as 'summarize' in the run's budget, at a fixed size per
+// group beyond the key values (aggregate states that grow, such as
+// make_list's, are not measured).
 type aggregateOp struct {
+	r      *run
 	node   *planner.Aggregate
 	out    operator
 	mu     sync.Mutex
 	groups map[string]*group
-	order  []*group
+	bytes  int64 // reserved for groups
 }
 
 type group struct {
@@ -112,11 +118,14 @@ type group struct {
 	states []functions.AggState
 }
 
-func newAggregateOp(n *planner.Aggregate, out operator) *aggregateOp {
-	return &aggregateOp{node: n, out: out, groups: map[string]*group{}}
+func newAggregateOp(r *run, n *planner.Aggregate, out operator) *aggregateOp {
+	return &aggregateOp{r: r, node: n, out: out, groups: map[string]*group{}}
 }
 
 func (a *aggregateOp) push(b *vector.Batch) error {
+	if err := a.r.ctx.Err(); err != nil {
+		return err
+	}
 	keys := make([]*vector.Vector, len(a.node.Keys))
 	for i, k := range a.node.Keys {
 		v, err := eval(k, b)
@@ -154,6 +163,16 @@ func (a *aggregateOp) push(b *vector.Batch) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var grow int64
+	for k, g := range local {
+		if _, ok := a.groups[k]; !ok {
+			grow += groupBytes(k, g)
+		}
+	}
+	if err := a.r.reserve(grow, "summarize"); err != nil {
+		return err
+	}
+	a.bytes += grow
 	for k, g := range local {
 		if into, ok := a.groups[k]; ok {
 			for i, s := range into.states {
@@ -164,6 +183,15 @@ func (a *aggregateOp) push(b *vector.Batch) error {
 		a.groups[k] = g
 	}
 	return nil
+}
+
+// groupBytes estimates the memory of a group held under key k.
+func groupBytes(k string, g *group) int64 {
+	n := int64(len(k)) + 64 + 48 + 24*int64(len(g.keys)) + 64*int64(len(g.states))
+	for _, v := range g.keys {
+		n += valueBytes(v)
+	}
+	return n
 }
 
 func (a *aggregateOp) newGroup(keys []*vector.Vector, r int) *group {
@@ -182,24 +210,34 @@ func (a *aggregateOp) newGroup(keys []*vector.Vector, r int) *group {
 }
 
 func (a *aggregateOp) finish() error {
+	defer func() {
+		a.r.release(a.bytes)
+		a.bytes = 0
+	}()
 	a.mu.Lock()
-	groups := make([]*group, 0, len(a.groups))
 	keys := make([]string, 0, len(a.groups))
 	for k := range a.groups {
 		keys = append(keys, k)
 	}
+	a.mu.Unlock()
 	// A deterministic order: by encoded key.
-	sort.Strings(keys)
+	if err := sortStable(a.r.ctx, keys, strings.Compare); err != nil {
+		return err
+	}
+	groups := make([]*group, 0, len(keys))
 	for _, k := range keys {
 		groups = append(groups, a.groups[k])
 	}
-	a.mu.Unlock()
+	a.groups = nil
 	if len(a.node.Keys) == 0 && len(groups) == 0 {
 		// summarize without by yields one row even over no input.
 		groups = append(groups, a.newGroup(nil, 0))
 	}
 	cols := a.node.Out
 	for lo := 0; lo < len(groups); lo += vector.BatchSize {
+		if err := a.r.ctx.Err(); err != nil {
+			return err
+		}
 		part := groups[lo:min(lo+vector.BatchSize, len(groups))]
 		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, len(cols))}
 		for ci, c := range cols {
@@ -252,14 +290,18 @@ func appendKey(dst []byte, v *vector.Vector, r int) []byte {
 	}
 }
 
-// sortOp sorts its whole input (n < 0) or keeps the first n rows (top-N).
+// sortOp sorts its whole input (n < 0) or keeps the first n rows (top-N). Its
+// rows are accounted as where ('sort' or 'top') in the run's budget.
 type sortOp struct {
+	r     *run
+	where string
 	keys  []planner.SortKey
 	n     int64
 	width int
 	out   operator
 	mu    sync.Mutex
 	rows  []sortRow
+	bytes int64 // reserved for rows
 }
 
 type sortRow struct {
@@ -267,7 +309,13 @@ type sortRow struct {
 	vals []types.Value
 }
 
+// sortRowSize is the memory of a sortRow beyond its values.
+const sortRowSize = int64(unsafe.Sizeof(sortRow{}))
+
 func (s *sortOp) push(b *vector.Batch) error {
+	if err := s.r.ctx.Err(); err != nil {
+		return err
+	}
 	keys := make([]*vector.Vector, len(s.keys))
 	for i, k := range s.keys {
 		v, err := eval(k.X, b)
@@ -277,59 +325,81 @@ func (s *sortOp) push(b *vector.Batch) error {
 		keys[i] = v
 	}
 	rows := make([]sortRow, b.Len)
+	size := int64(b.Len) * (sortRowSize + valueSize*int64(len(keys)+len(b.Cols)))
 	for r := 0; r < b.Len; r++ {
 		row := sortRow{keys: make([]types.Value, len(keys)), vals: make([]types.Value, len(b.Cols))}
 		for i, k := range keys {
 			row.keys[i] = k.Value(r)
+			size += int64(len(row.keys[i].S)) + dynamicBytes(row.keys[i].D)
 		}
 		for i, c := range b.Cols {
 			if c != nil {
 				row.vals[i] = c.Value(r)
+				size += int64(len(row.vals[i].S)) + dynamicBytes(row.vals[i].D)
 			}
 		}
 		rows[r] = row
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.r.reserve(size, s.where); err != nil {
+		return err
+	}
+	s.bytes += size
 	s.rows = append(s.rows, rows...)
 	if s.n >= 0 && int64(len(s.rows)) > 4*s.n+4*vector.BatchSize {
-		s.sortRows()
-		s.rows = s.rows[:s.n]
+		if err := s.sortRows(); err != nil {
+			return err
+		}
+		// Keep the first n rows and the share of the reservation they hold.
+		kept := int64(float64(s.bytes) * float64(s.n) / float64(len(s.rows)))
+		s.r.release(s.bytes - kept)
+		s.bytes = kept
+		s.rows = slices.Clip(s.rows[:s.n])
 	}
 	return nil
 }
 
-func (s *sortOp) sortRows() {
-	sort.SliceStable(s.rows, func(i, j int) bool { return s.less(s.rows[i], s.rows[j]) })
+func (s *sortOp) sortRows() error {
+	return sortStable(s.r.ctx, s.rows, s.compare)
 }
 
-func (s *sortOp) less(a, b sortRow) bool {
+// compare orders two rows by the sort keys.
+func (s *sortOp) compare(a, b sortRow) int {
 	for i, k := range s.keys {
 		c := compareForSort(a.keys[i], b.keys[i], k.NullsFirst)
 		if c == 0 {
 			continue
 		}
-		if k.Desc {
-			// Nulls keep their place whatever the direction.
-			if a.keys[i].Null != b.keys[i].Null {
-				return c < 0
-			}
-			return c > 0
+		// Nulls keep their place whatever the direction.
+		if k.Desc && a.keys[i].Null == b.keys[i].Null {
+			return -c
 		}
-		return c < 0
+		return c
 	}
-	return false
+	return 0
 }
 
 func (s *sortOp) finish() error {
+	defer func() {
+		s.r.release(s.bytes)
+		s.bytes = 0
+	}()
 	s.mu.Lock()
-	s.sortRows()
+	err := s.sortRows()
 	rows := s.rows
+	s.rows = nil
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	if s.n >= 0 && int64(len(rows)) > s.n {
 		rows = rows[:s.n]
 	}
-	s.mu.Unlock()
 	for lo := 0; lo < len(rows); lo += vector.BatchSize {
+		if err := s.r.ctx.Err(); err != nil {
+			return err
+		}
 		part := rows[lo:min(lo+vector.BatchSize, len(rows))]
 		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, s.width)}
 		for ci := 0; ci < s.width; ci++ {
@@ -357,6 +427,60 @@ func (s *sortOp) finish() error {
 		}
 	}
 	return s.out.finish()
+}
+
+// sortRun is the length of the runs sortStable sorts between checks of ctx.
+const sortRun = 1 << 14
+
+// sortStable sorts s stably by cmp. A large slice is sorted in runs that are
+// then merged, checking ctx between runs and every sortRun merged elements,
+// so a cancelled query stops within milliseconds however much it sorts.
+func sortStable[T any](ctx context.Context, s []T, cmp func(a, b T) int) error {
+	if len(s) <= sortRun {
+		slices.SortStableFunc(s, cmp)
+		return nil
+	}
+	for lo := 0; lo < len(s); lo += sortRun {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		slices.SortStableFunc(s[lo:min(lo+sortRun, len(s))], cmp)
+	}
+	src, dst := s, make([]T, len(s))
+	for width := sortRun; width < len(s); width *= 2 {
+		for lo := 0; lo < len(s); lo += 2 * width {
+			mid, hi := min(lo+width, len(s)), min(lo+2*width, len(s))
+			if err := mergeRuns(ctx, dst[lo:hi], src[lo:mid], src[mid:hi], cmp); err != nil {
+				return err
+			}
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
+	}
+	return nil
+}
+
+// mergeRuns merges two sorted runs into dst, taking from a on ties so the
+// merge is stable.
+func mergeRuns[T any](ctx context.Context, dst, a, b []T, cmp func(x, y T) int) error {
+	i, j := 0, 0
+	for k := range dst {
+		if k%sortRun == sortRun-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if j >= len(b) || i < len(a) && cmp(a[i], b[j]) <= 0 {
+			dst[k] = a[i]
+			i++
+		} else {
+			dst[k] = b[j]
+			j++
+		}
+	}
+	return nil
 }
 
 // compareForSort orders two values of one type; nulls sort first when

@@ -1,12 +1,10 @@
 package executor
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 
 	"github.com/spoorhq/spoor/planner"
-	"github.com/spoorhq/spoor/storage"
 	"github.com/spoorhq/spoor/types"
 )
 
@@ -19,19 +17,25 @@ var (
 )
 
 // runSubqueries runs every subquery in the plan (in-lists and toscalar) once,
-// before the main pipeline, and stores its value in the plan.
-func runSubqueries(ctx context.Context, root planner.Node, store *storage.Store) error {
+// before the main pipeline, and stores its value in the plan. Subqueries share
+// the query's context, memory budget and statistics.
+func (r *run) runSubqueries(root planner.Node) error {
 	var subs []*planner.Subquery
 	collectSubqueries(reflect.ValueOf(root), &subs)
 	for _, q := range subs {
 		if q.Value != nil {
 			continue
 		}
-		res, err := Run(ctx, &planner.Plan{Root: q.Plan}, store, Options{MaxRows: maxSubqueryRows})
+		sub := &run{ctx: r.ctx, store: r.store, mem: r.mem, detail: r.detail}
+		res, err := sub.exec(q.Plan, maxSubqueryRows, 0)
 		if err != nil {
 			return err
 		}
+		r.mu.Lock()
+		r.stats.add(res.Stats)
+		r.mu.Unlock()
 		if res.Truncated && !q.Scalar {
+			r.release(res.held)
 			return fmt.Errorf("%d:%d: the subquery returns more than %d rows", q.At.Pos.Line, q.At.Pos.Column, maxSubqueryRows)
 		}
 		var v types.Value
@@ -43,8 +47,8 @@ func runSubqueries(ctx context.Context, root planner.Node, store *storage.Store)
 		} else {
 			items := []any{}
 			for _, b := range res.Batches {
-				for r := 0; r < b.Len; r++ {
-					if x, ok := dynamicItem(b.Cols[0].Value(r)); ok {
+				for i := 0; i < b.Len; i++ {
+					if x, ok := dynamicItem(b.Cols[0].Value(i)); ok {
 						items = append(items, x)
 					}
 				}
@@ -52,8 +56,19 @@ func runSubqueries(ctx context.Context, root planner.Node, store *storage.Store)
 			v = types.NewDynamic(items)
 		}
 		q.Value = &v
+		r.release(res.held)
 	}
 	return nil
+}
+
+// add sums another run's scan statistics into st.
+func (st *Stats) add(o Stats) {
+	st.Segments += o.Segments
+	st.SegmentsPruned += o.SegmentsPruned
+	st.BlocksRead += o.BlocksRead
+	st.HotRows += o.HotRows
+	st.RowsScanned += o.RowsScanned
+	st.Scans = append(st.Scans, o.Scans...)
 }
 
 // collectSubqueries finds the subqueries in a plan's expressions. A subquery's

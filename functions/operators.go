@@ -51,7 +51,9 @@ const (
 )
 
 // compareDomain says how l and r compare, or domNone when they do not. ordering
-// excludes bool and guid, which have only equality.
+// excludes guid, which has only equality, and bool next to a dynamic value. A
+// bool compares with a bool or a number as the integer 1 or 0, as Kusto's
+// signed 8-bit bool does: IsLocalAdmin == 1 is IsLocalAdmin == true.
 func compareDomain(l, r types.Type, ordering bool) domain {
 	switch {
 	case l == types.Dynamic || r == types.Dynamic:
@@ -59,16 +61,14 @@ func compareDomain(l, r types.Type, ordering bool) domain {
 			return domNone
 		}
 		return domDyn
-	case isInteger(l) && isInteger(r):
+	case intOrBool(l) && intOrBool(r):
 		return domInts
-	case l.Numeric() && r.Numeric():
+	case numOrBool(l) && numOrBool(r):
 		if l == types.Decimal || r == types.Decimal {
 			return domDecimal
 		}
 		return domNum
 	case l == r && (l == types.Datetime || l == types.Timespan):
-		return domInts
-	case l == types.Bool && r == types.Bool && !ordering:
 		return domInts
 	case l == types.String && r == types.String:
 		return domString
@@ -78,13 +78,44 @@ func compareDomain(l, r types.Type, ordering bool) domain {
 	return domNone
 }
 
+func intOrBool(t types.Type) bool { return isInteger(t) || t == types.Bool }
+
+func numOrBool(t types.Type) bool { return t.Numeric() || t == types.Bool }
+
 func compareCheck(op string, ordering bool) checkFn {
 	return func(_ string, args []types.Type, _ []*types.Value) (types.Type, error) {
-		if compareDomain(args[0], args[1], ordering) == domNone {
-			return types.Unknown, fmt.Errorf("cannot compare %s and %s with '%s'", args[0], args[1], op)
+		l, r := args[0], args[1]
+		if compareDomain(l, r, ordering) != domNone {
+			return types.Bool, nil
 		}
-		return types.Bool, nil
+		if ordering && compareDomain(l, r, false) != domNone {
+			return types.Unknown, fmt.Errorf("%s values have no order: '%s' does not apply", l, op)
+		}
+		return types.Unknown, fmt.Errorf("cannot compare %s with %s%s", l, r, convertHint(l, r))
 	}
+}
+
+// convertHint suggests the conversion that makes a string comparable with a
+// value of another type, the usual cause of a comparison of unlike types.
+func convertHint(l, r types.Type) string {
+	other := l
+	if l == types.String {
+		other = r
+	} else if r != types.String {
+		return ""
+	}
+	conv := map[types.Type]string{
+		types.Int: "toint", types.Long: "tolong", types.Real: "toreal", types.Decimal: "todecimal",
+		types.Bool: "tobool", types.Datetime: "todatetime", types.Timespan: "totimespan",
+	}[other]
+	if conv == "" {
+		return ""
+	}
+	article := "a"
+	if other == types.Int {
+		article = "an"
+	}
+	return fmt.Sprintf("; convert the string with %s() or compare with %s %s value", conv, article, other)
 }
 
 // Comparison results: -1, 0, +1, or unordered (a NaN, or dynamic values of kinds that

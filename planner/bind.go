@@ -30,6 +30,10 @@ type Plan struct {
 	Root Node
 	// Render is the render operator's chart type, kept as a hint for clients.
 	Render string
+	// Options are the request properties the query's set statements give.
+	Options RequestOptions
+	// Warnings are non-fatal remarks on the query, such as an unknown set option.
+	Warnings []string
 }
 
 type binder struct {
@@ -40,6 +44,19 @@ type binder struct {
 	tables  map[string]*parser.PipeExpr
 	binding map[string]bool // let-bound tables being bound, against self-reference
 	render  string
+	// defs are the tabular names of tables, with the names each one sees;
+	// funcs the user-defined functions. See bind_let_func.go.
+	defs  map[string]*tableDef
+	funcs map[string]*letFunc
+	// cur is the env the current maps belong to while shared is set: they
+	// are copied before a name is added.
+	cur    *env
+	shared bool
+	// active holds the tabular lets and functions being bound, against recursion.
+	active map[any]bool
+	// at is the pipeline and operator index being bound, for invoke and as.
+	at   *parser.PipeExpr
+	atOp int
 }
 
 // Bind binds a parsed query: its let statements, then its last tabular statement.
@@ -49,6 +66,7 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 		opts.Now = time.Now()
 	}
 	b := &binder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*parser.PipeExpr{}, binding: map[string]bool{}}
+	reqOpts, warnings := b.setStatements(q)
 	var root Node
 	for _, st := range q.Statements {
 		switch s := st.(type) {
@@ -59,7 +77,7 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 				root = n
 			}
 		case *parser.SetStmt:
-			// Request options are accepted and have no effect yet.
+			// Read before the loop by setStatements.
 		default:
 			b.errs.add(st.Start(), "this statement is not supported yet")
 		}
@@ -72,46 +90,46 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 		return nil, ErrorList{{Pos: last.Start(), Msg: "the query has no tabular expression to return"}}
 	}
 	root = Optimize(root)
-	return &Plan{Root: root, Render: b.render}, nil
+	return &Plan{Root: root, Render: b.render, Options: reqOpts, Warnings: warnings}, nil
 }
 
+// let binds a let statement: a function, a table (bound anew at each
+// reference) or a scalar (bound here).
 func (b *binder) let(s *parser.LetStmt) {
-	if s.Func != nil {
-		b.errs.add(s.Pos, "let functions are not supported yet")
-		return
+	switch {
+	case s.Func != nil:
+		b.defineFunc(s)
+	case b.tabularPipe(s.Value):
+		b.letTable(s.Name.Value, s.Value)
+	default:
+		sc := &scope{b: b}
+		b.letScalar(s.Name.Value, sc.bindExpr(s.Value.Source.(*parser.ExprSource).X))
 	}
-	if len(s.Value.Ops) == 0 {
-		if es, ok := s.Value.Source.(*parser.ExprSource); ok {
-			if nr, ok := es.X.(*parser.NameRef); ok && b.isTable(nr.Name) {
-				b.tables[s.Name.Value] = s.Value
-				return
-			}
-			if c, ok := es.X.(*parser.CallExpr); ok && (c.Name == "materialize" || c.Name == "view") {
-				b.tables[s.Name.Value] = s.Value
-				return
-			}
-			sc := &scope{b: b}
-			if x := sc.bindExpr(es.X); x != nil {
-				b.scalars[s.Name.Value] = x
-			}
-			return
-		}
-	}
-	b.tables[s.Name.Value] = s.Value
 }
 
+// isTable reports whether a name is a table: a let-bound one, a function
+// without parameters that returns one, or one of the catalog's.
 func (b *binder) isTable(name string) bool {
-	_, ok := b.tables[name]
-	return ok || b.cat.Table(name) != nil
+	if _, ok := b.tables[name]; ok {
+		return true
+	}
+	if fn, ok := b.funcs[name]; ok {
+		return fn.tabular && fn.bare()
+	}
+	if _, ok := b.scalars[name]; ok {
+		return false
+	}
+	return b.cat.Table(name) != nil
 }
 
 // pipe binds a tabular expression.
 func (b *binder) pipe(p *parser.PipeExpr) Node {
 	n := b.source(p.Source)
-	for _, op := range p.Ops {
+	for i, op := range p.Ops {
 		if n == nil {
 			return nil
 		}
+		b.at, b.atOp = p, i
 		n = b.operator(n, op)
 	}
 	return n
@@ -146,6 +164,9 @@ func (b *binder) tableExpr(x parser.Expr) Node {
 	case *parser.PipeExpr:
 		return b.pipe(e)
 	case *parser.CallExpr:
+		if n, ok := b.userTable(e); ok {
+			return n
+		}
 		if e.Name == "materialize" && len(e.Args) == 1 {
 			// The result is not cached across references yet: each reference runs it.
 			return b.tableExpr(e.Args[0])
@@ -154,6 +175,15 @@ func (b *binder) tableExpr(x parser.Expr) Node {
 			if l, ok := e.Args[0].(*parser.Literal); ok && l.Type == "string" {
 				return b.table(l.Str, l.Pos)
 			}
+			// table(name) where name is a constant string, such as a function's parameter.
+			x := (&scope{b: b}).bindExpr(e.Args[0])
+			if c, ok := x.(*Const); ok && c.V.Type == types.String && !c.V.Null {
+				return b.table(c.V.S, e.Args[0].Start())
+			}
+			if x != nil {
+				b.errs.add(e.Args[0].Start(), "table() needs a constant string naming a table")
+			}
+			return nil
 		}
 	}
 	b.errs.add(x.Start(), "expected a table name or a subquery")
@@ -161,6 +191,12 @@ func (b *binder) tableExpr(x parser.Expr) Node {
 }
 
 func (b *binder) table(name string, pos parser.Position) Node {
+	if d, ok := b.defs[name]; ok {
+		return b.tableRef(d, pos)
+	}
+	if fn, ok := b.funcs[name]; ok {
+		return b.userTableRef(fn, pos)
+	}
 	if p, ok := b.tables[name]; ok {
 		if b.binding[name] {
 			b.errs.add(pos, "'%s' refers to itself", name)
@@ -197,8 +233,8 @@ func (b *binder) operator(in Node, op parser.Operator) Node {
 	switch o := op.(type) {
 	case *parser.WhereOp:
 		pred := sc.bindExpr(o.Pred)
-		if pred == nil {
-			return nil
+		if pred == nil || pred.Type() == types.Unknown {
+			return in // the error is reported; go on checking the rest
 		}
 		if t := pred.Type(); t != types.Bool && t != types.Dynamic {
 			b.errs.add(o.Pred.Start(), "'where' needs a bool predicate, got %s", t)
@@ -262,6 +298,16 @@ func (b *binder) operator(in Node, op parser.Operator) Node {
 		return b.parse(in, o.Options, o.X, o.Pattern, false, o.Pos)
 	case *parser.ParseWhereOp:
 		return b.parse(in, o.Options, o.X, o.Pattern, true, o.Pos)
+	case *parser.InvokeOp:
+		return b.invoke(in, o)
+	case *parser.AsOp:
+		return b.as(in, o)
+	case *parser.MakeSeriesOp:
+		return b.makeSeries(in, o)
+	case *parser.TopNestedOp:
+		return b.topNested(in, o)
+	case *parser.TopHittersOp:
+		return b.topHitters(in, o)
 	}
 	b.errs.add(op.Start(), "operator '%s' is not supported yet", firstWord(parser.FormatNode(op)))
 	return nil
@@ -308,7 +354,10 @@ func (b *binder) sortKeys(sc *scope, keys []*parser.SortKey) []SortKey {
 }
 
 // project binds project (keep only the listed columns) and extend (add or
-// replace columns after the input's).
+// replace columns after the input's). An unnamed column takes the name Kusto
+// infers (tostring(Extra.user) is Extra_user), else Column1, Column2...
+// A column whose expression fails still gets its name, with an unknown type,
+// so that the rest of the query is checked too.
 func (b *binder) project(in Node, sc *scope, cols []*parser.NamedExpr, extend bool) Node {
 	p := &Project{Input: in}
 	if extend {
@@ -318,22 +367,19 @@ func (b *binder) project(in Node, sc *scope, cols []*parser.NamedExpr, extend bo
 		}
 	}
 	seen := map[string]bool{}
-	ok := true
-	for i, c := range cols {
+	nm := newNamer(func(n string) bool { return seen[n] || extend && indexOf(p.Out, n) >= 0 })
+	for _, c := range cols {
 		if len(c.Names) > 1 {
 			b.errs.add(c.Pos, "assigning several columns at once is not supported yet")
-			ok = false
 			continue
 		}
 		x := sc.bindExpr(c.Value)
 		if x == nil {
-			ok = false
-			continue
+			x = badExpr(c.Value)
 		}
-		name := columnName(c, i)
+		name := nm.name(c)
 		if !extend && seen[name] {
 			b.errs.add(c.Pos, "column '%s' is projected twice", name)
-			ok = false
 			continue
 		}
 		seen[name] = true
@@ -343,9 +389,6 @@ func (b *binder) project(in Node, sc *scope, cols []*parser.NamedExpr, extend bo
 		}
 		p.Exprs = append(p.Exprs, x)
 		p.Out = append(p.Out, Column{Name: name, Type: x.Type()})
-	}
-	if !ok {
-		return nil
 	}
 	return p
 }
@@ -357,201 +400,6 @@ func indexOf(cols []Column, name string) int {
 		}
 	}
 	return -1
-}
-
-// summarize binds aggregates and grouping keys.
-func (b *binder) summarize(in Node, sc *scope, o *parser.SummarizeOp) Node {
-	if len(o.Aggs) == 0 && len(o.By) == 0 {
-		b.errs.add(o.Pos, "'summarize' needs an aggregation or 'by'")
-		return nil
-	}
-	agg := &Aggregate{Input: in}
-	ok := true
-	var keyCols, aggCols []Column
-	var spread []spreadCols
-	for i, k := range o.By {
-		x := sc.bindExpr(k.Value)
-		if x == nil {
-			ok = false
-			continue
-		}
-		name := columnName(k, i)
-		agg.Keys = append(agg.Keys, x)
-		keyCols = append(keyCols, Column{Name: name, Type: x.Type()})
-	}
-	for _, a := range o.Aggs {
-		call, isCall := a.Value.(*parser.CallExpr)
-		var fn *functions.Spec
-		if isCall {
-			fn, _ = functions.Lookup(call.Name)
-		}
-		if fn == nil || fn.Kind != functions.Aggregate || fn.NewAgg == nil {
-			b.errs.add(a.Value.Start(), "expected an aggregation such as count() or sum(x)")
-			ok = false
-			continue
-		}
-		if fn.Name == "arg_max" || fn.Name == "arg_min" {
-			ac, cols := b.argExtreme(sc, fn, call, a, o.By, keyCols)
-			if cols == nil {
-				ok = false
-				continue
-			}
-			agg.Aggs = append(agg.Aggs, ac)
-			aggCols = append(aggCols, Column{Name: fmt.Sprintf("__%s_%d", fn.Name, len(agg.Aggs)), Type: types.Dynamic})
-			spread = append(spread, spreadCols{at: len(aggCols) - 1, cols: cols})
-			continue
-		}
-		var args []Expr
-		var argTypes []types.Type
-		var consts []*types.Value
-		for _, arg := range call.Args {
-			x := sc.bindExpr(arg)
-			if x == nil {
-				ok = false
-				continue
-			}
-			args = append(args, x)
-			argTypes = append(argTypes, x.Type())
-			if c, isConst := x.(*Const); isConst {
-				v := c.V
-				consts = append(consts, &v)
-			} else {
-				consts = append(consts, nil)
-			}
-		}
-		if len(args) != len(call.Args) {
-			continue
-		}
-		if err := fn.CheckArity(len(args)); err != nil {
-			b.errs.add(call.Pos, "%s", err)
-			ok = false
-			continue
-		}
-		t, err := fn.Check(argTypes, consts)
-		if err != nil {
-			b.errs.add(call.Pos, "%s", err)
-			ok = false
-			continue
-		}
-		name := fn.Name + "_"
-		if len(call.Args) > 0 {
-			if n := defaultName(call.Args[0]); n != "" {
-				name = fn.Name + "_" + n
-			}
-		}
-		if len(a.Names) == 1 {
-			name = a.Names[0].Value
-		}
-		agg.Aggs = append(agg.Aggs, AggCall{Fn: fn, Args: args, T: t})
-		aggCols = append(aggCols, Column{Name: name, Type: t})
-	}
-	if !ok {
-		return nil
-	}
-	agg.Out = append(keyCols, aggCols...)
-	if len(spread) == 0 {
-		return agg
-	}
-	return b.spreadArgExtremes(agg, len(keyCols), spread)
-}
-
-// spreadCols says which aggregate column holds an arg_max/arg_min array and the
-// typed columns it spreads into.
-type spreadCols struct {
-	at   int // position among the aggregates
-	cols []Column
-}
-
-// argExtreme binds arg_max(Expr, cols...) or arg_max(Expr, *): the aggregate
-// keeps the row's values as an array, later spread into the columns returned.
-// The extreme column is named after its expression; the others after their
-// columns; with *, every input column but the grouping keys.
-func (b *binder) argExtreme(sc *scope, fn *functions.Spec, call *parser.CallExpr, a *parser.NamedExpr, by []*parser.NamedExpr, keys []Column) (AggCall, []Column) {
-	if len(call.Args) < 2 {
-		b.errs.add(call.Pos, "%s() takes an expression and the columns to return, or *", fn.Name)
-		return AggCall{}, nil
-	}
-	first := sc.bindExpr(call.Args[0])
-	if first == nil {
-		return AggCall{}, nil
-	}
-	name := defaultName(call.Args[0])
-	if len(a.Names) == 1 {
-		name = a.Names[0].Value
-	}
-	if name == "" {
-		name = fn.Name[4:] + "_"
-	}
-	args := []Expr{first}
-	cols := []Column{{Name: name, Type: first.Type()}}
-	taken := map[string]bool{name: true}
-	for _, k := range keys {
-		taken[k.Name] = true
-	}
-	for _, x := range call.Args[1:] {
-		if _, star := x.(*parser.StarExpr); star {
-			for i, c := range sc.cols {
-				if taken[c.Name] {
-					continue
-				}
-				taken[c.Name] = true
-				args = append(args, &ColumnRef{Index: i, Name: c.Name, T: c.Type})
-				cols = append(cols, c)
-			}
-			continue
-		}
-		e := sc.bindExpr(x)
-		if e == nil {
-			return AggCall{}, nil
-		}
-		n := defaultName(x)
-		if n == "" {
-			n = fmt.Sprintf("%s_arg%d", fn.Name, len(args))
-		}
-		if taken[n] {
-			continue
-		}
-		taken[n] = true
-		args = append(args, e)
-		cols = append(cols, Column{Name: n, Type: e.Type()})
-	}
-	return AggCall{Fn: fn, Args: args, T: types.Dynamic}, cols
-}
-
-// castFuncs convert a dynamic array element back to its column's type.
-var castFuncs = map[types.Type]string{
-	types.Bool: "tobool", types.Int: "toint", types.Long: "tolong", types.Real: "toreal",
-	types.Decimal: "todecimal", types.String: "tostring", types.Datetime: "todatetime",
-	types.Timespan: "totimespan", types.Guid: "toguid",
-}
-
-// spreadArgExtremes projects the aggregate's output, spreading each arg_max or
-// arg_min array into typed columns.
-func (b *binder) spreadArgExtremes(agg *Aggregate, nkeys int, spread []spreadCols) Node {
-	p := &Project{Input: agg}
-	sc := &scope{cols: agg.Out, b: b}
-	next := 0
-	for i, c := range agg.Out {
-		ref := &ColumnRef{Index: i, Name: c.Name, T: c.Type}
-		if next < len(spread) && i == nkeys+spread[next].at {
-			for j, col := range spread[next].cols {
-				elem := sc.call(parser.Span{}, "__index", []Expr{ref, &Const{V: types.NewLong(int64(j))}})
-				if f, ok := castFuncs[col.Type]; ok && elem != nil {
-					elem = sc.call(parser.Span{}, f, []Expr{elem})
-				}
-				if elem == nil {
-					return nil
-				}
-				p.Exprs = append(p.Exprs, elem)
-				p.Out = append(p.Out, col)
-			}
-			next++
-			continue
-		}
-		p.Exprs = append(p.Exprs, ref)
-		p.Out = append(p.Out, c)
-	}
-	return p
 }
 
 func (b *binder) distinct(in Node, sc *scope, o *parser.DistinctOp) Node {

@@ -15,6 +15,13 @@ import (
 type scope struct {
 	cols []Column
 	b    *binder
+	// aggs is set while binding a summarize aggregation: each aggregate call
+	// becomes a column of the summarize's Aggregate and the call a reference to
+	// it, so that aggregates may sit inside expressions (count() * 2).
+	aggs *aggCollector
+	// inAgg names the aggregate whose arguments are being bound, for the
+	// error on a nested aggregate.
+	inAgg string
 }
 
 func (s *scope) lookup(name string) int {
@@ -24,6 +31,19 @@ func (s *scope) lookup(name string) int {
 		}
 	}
 	return -1
+}
+
+// jsonBase lets dot and bracket access reach into string columns that hold
+// JSON, as Defender's AdditionalFields does in some tables: the string is read
+// as dynamic first. Other types are left for the access's own type check.
+func (s *scope) jsonBase(base Expr) Expr {
+	if base.Type() != types.String {
+		return base
+	}
+	if x := s.call(base.Span(), "todynamic", []Expr{base}); x != nil {
+		return x
+	}
+	return base
 }
 
 func (s *scope) names() []string {
@@ -64,6 +84,11 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 			if i := s.lookup("TimeGenerated"); i >= 0 {
 				return &ColumnRef{At: span, Index: i, Name: "TimeGenerated", T: s.cols[i].Type}
 			}
+		}
+		if s.aggs != nil && s.aggs.in.lookup(e.Name) >= 0 {
+			s.aggs.ungrouped++
+			b.errs.add(e.Pos, "column '%s' is neither aggregated nor in 'by': use it inside an aggregation such as take_any(%s), or group by it", e.Name, e.Name)
+			return nil
 		}
 		b.errs.add(e.Pos, "unknown column '%s'%s", e.Name, didYouMean(e.Name, s.names()))
 		return nil
@@ -115,13 +140,13 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 		if base == nil {
 			return nil
 		}
-		return s.call(span, "__getprop", []Expr{base, &Const{At: span, V: types.NewString(e.Name)}})
+		return s.call(span, "__getprop", []Expr{s.jsonBase(base), &Const{At: span, V: types.NewString(e.Name)}})
 	case *parser.IndexExpr:
 		base, idx := s.bindExpr(e.X), s.bindExpr(e.Index)
 		if base == nil || idx == nil {
 			return nil
 		}
-		return s.call(span, "__index", []Expr{base, idx})
+		return s.call(span, "__index", []Expr{s.jsonBase(base), idx})
 	case *parser.CallExpr:
 		return s.bindCall(e, span)
 	case *parser.StarExpr:
@@ -140,6 +165,7 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 func (s *scope) subquery(x parser.Expr) Expr {
 	span := parser.Span{Pos: x.Start(), EndPos: x.End()}
 	var n Node
+	before := len(s.b.errs.list)
 	switch e := x.(type) {
 	case *parser.PipeExpr:
 		n = s.b.pipe(e)
@@ -163,11 +189,18 @@ func (s *scope) subquery(x parser.Expr) Expr {
 	if len(n.Columns()) == 0 {
 		s.b.errs.add(x.Start(), "the subquery returns no columns")
 	}
+	if len(s.b.errs.list) > before {
+		// A plan bound with errors may hold placeholders; it is never run.
+		return &Subquery{At: span, Plan: n}
+	}
 	return &Subquery{At: span, Plan: Optimize(n)}
 }
 
 func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 	b := s.b
+	if x, ok := b.userCall(s, e, span); ok { // user-defined functions: bind_let_func.go
+		return x
+	}
 	if e.Name == "toscalar" && len(e.Args) == 1 {
 		q, ok := s.subquery(e.Args[0]).(*Subquery)
 		if !ok {
@@ -209,7 +242,14 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		return nil
 	}
 	if fn.Kind == functions.Aggregate {
-		b.errs.add(e.Pos, "aggregate %s() can only be used in summarize", e.Name)
+		switch {
+		case s.aggs != nil:
+			return s.aggs.add(e, fn, span)
+		case s.inAgg != "":
+			b.errs.add(e.Pos, "aggregate %s() cannot be used inside the aggregate %s()", e.Name, s.inAgg)
+		default:
+			b.errs.add(e.Pos, "aggregate %s() can only be used in summarize", e.Name)
+		}
 		return nil
 	}
 	args := make([]Expr, 0, len(e.Args))
@@ -363,9 +403,9 @@ func jsonValue(v *parser.JSONValue) any {
 	return x
 }
 
-// columnName is the name of the i-th (0-based) column of a project, extend,
-// summarize by, distinct or mv-expand list: the one assigned, else the default
-// name of its expression, else Column1, Column2, ...
+// columnName is the name of the i-th (0-based) column of a summarize by,
+// distinct or mv-expand list: the one assigned, else the default name of its
+// expression, else Column1, Column2, ... by position.
 func columnName(c *parser.NamedExpr, i int) string {
 	if len(c.Names) == 1 {
 		return c.Names[0].Value
@@ -376,8 +416,67 @@ func columnName(c *parser.NamedExpr, i int) string {
 	return "Column" + strconv.Itoa(i+1)
 }
 
-// defaultName is the column name KQL gives an unnamed expression: a column's own
-// name, the column of bin()/floor() and similar wrappers, else empty.
+// namer gives the unnamed expressions of one operator the names Kusto gives
+// them: the inferred name of the expression, else Column1, Column2, ...
+// counting only the expressions that need such a name and skipping names
+// already taken.
+type namer struct {
+	next  int
+	taken func(string) bool
+}
+
+func newNamer(taken func(string) bool) *namer { return &namer{next: 1, taken: taken} }
+
+// name is the name of one projected expression.
+func (n *namer) name(c *parser.NamedExpr) string {
+	if len(c.Names) == 1 {
+		return c.Names[0].Value
+	}
+	if name := defaultName(c.Value); name != "" {
+		return name
+	}
+	return n.column()
+}
+
+// column is the next free ColumnN name.
+func (n *namer) column() string {
+	for {
+		name := "Column" + strconv.Itoa(n.next)
+		n.next++
+		if n.taken == nil || !n.taken(name) {
+			return name
+		}
+	}
+}
+
+// firstArgNamed are the functions whose unnamed call takes the name of its
+// first argument, as Kusto names them: tostring(Extra.user) is Extra_user.
+var firstArgNamed = map[string]bool{
+	"tostring": true, "tohex": true, "todynamic": true, "toobject": true, "tolong": true, "toint": true,
+	"toreal": true, "todouble": true, "todatetime": true, "totimespan": true, "totime": true, "tobool": true,
+	"toboolean": true, "todecimal": true, "toguid": true, "split": true, "parse_csv": true, "parsejson": true,
+	"parse_json": true, "parse_xml": true, "format_datetime": true, "format_timespan": true, "startofday": true,
+	"bin": true, "floor": true, "bin_at": true, "bin_auto": true, "binary_and": true, "binary_or": true,
+	"binary_xor": true, "binary_not": true, "binary_shift_right": true, "binary_shift_left": true,
+	"bitset_count_ones": true, "round": true, "ceiling": true, "pow": true, "sqrt": true, "log": true,
+	"log2": true, "log10": true, "exp": true, "exp2": true, "exp10": true, "cos": true, "sin": true, "tan": true,
+	"acos": true, "asin": true, "atan": true, "atan2": true, "abs": true, "gamma": true, "loggamma": true,
+	"erf": true, "erfc": true, "format_bytes": true,
+}
+
+// namePrefix is the prefix of the name of an unnamed call that is named
+// prefix_argument: every aggregate (make_set(x) is set_x, count() is count_)
+// and a few scalars (strlen(x) is strlen_x).
+var namePrefix = map[string]string{
+	"strlen": "strlen", "string_size": "string_size",
+	"make_list": "list", "makelist": "list", "make_list_if": "list", "make_list_with_nulls": "list",
+	"make_set": "set", "makeset": "set", "make_set_if": "set", "make_bag": "bag", "make_bag_if": "bag",
+	"make_dictionary": "dictionary", "buildschema": "schema",
+}
+
+// defaultName is the column name KQL gives an unnamed expression: a column's
+// own name, a path's (Extra.user is Extra_user), the name a function call
+// derives from its first argument, else empty.
 func defaultName(x parser.Expr) string {
 	switch e := x.(type) {
 	case *parser.NameRef:
@@ -385,18 +484,58 @@ func defaultName(x parser.Expr) string {
 	case *parser.ParenExpr:
 		return defaultName(e.X)
 	case *parser.MemberExpr:
-		base := defaultName(e.X)
-		if base == "" {
+		return joinName(defaultName(e.X), e.Name)
+	case *parser.IndexExpr:
+		l, ok := e.Index.(*parser.Literal)
+		if !ok || l.Null || (l.Type != "string" && l.Type != "long" && l.Type != "int") {
 			return ""
 		}
-		return base + "_" + e.Name
-	case *parser.CallExpr:
-		switch strings.ToLower(e.Name) {
-		case "bin", "floor", "bin_at":
-			if len(e.Args) > 0 {
-				return defaultName(e.Args[0])
-			}
+		key := l.Str
+		if l.Type != "string" {
+			key = strconv.FormatInt(l.Int, 10)
 		}
+		return joinName(defaultName(e.X), key)
+	case *parser.CallExpr:
+		return callName(e)
 	}
 	return ""
+}
+
+func joinName(base, member string) string {
+	if base == "" {
+		return member
+	}
+	return base + "_" + member
+}
+
+// callName is the inferred name of a function call, or empty.
+func callName(e *parser.CallExpr) string {
+	name := strings.ToLower(e.Name)
+	first := ""
+	if len(e.Args) > 0 {
+		first = defaultName(e.Args[0])
+	}
+	if firstArgNamed[name] {
+		return first
+	}
+	if name == "take_any" || name == "any" {
+		if _, isCol := e.Args[0].(*parser.NameRef); isCol && len(e.Args) == 1 {
+			return first // take_any(x) keeps x's name
+		}
+		return "any_" + first
+	}
+	prefix, ok := namePrefix[name]
+	if !ok {
+		fn, found := functions.Lookup(name)
+		if !found || fn.Kind != functions.Aggregate || fn.Name == "arg_max" || fn.Name == "arg_min" {
+			return ""
+		}
+		prefix = fn.Name
+	}
+	if prefix == "percentile" && len(e.Args) == 2 {
+		if l, ok := e.Args[1].(*parser.Literal); ok && !l.Null {
+			return prefix + "_" + first + "_" + strings.ReplaceAll(parser.FormatNode(l), ".", "_")
+		}
+	}
+	return prefix + "_" + first
 }

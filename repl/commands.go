@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spoorhq/spoor/samples"
 	"github.com/spoorhq/spoor/schema"
 )
 
@@ -30,6 +31,8 @@ func init() {
 			func(r *REPL, ctx context.Context, arg string) { r.explainCmd(ctx, arg) }},
 		{".format", "table|csv|json|jsonl", "how results print", func(r *REPL, _ context.Context, arg string) { r.setFormat(arg) }},
 		{".rows", "N", "how many rows a table shows (default 200)", func(r *REPL, _ context.Context, arg string) { r.setRows(arg) }},
+		{".samples", "", "the built-in sample hunts, by MITRE tactic", func(r *REPL, _ context.Context, _ string) { r.listSamples() }},
+		{".sample", "NAME", "print a sample hunt and run it", func(r *REPL, ctx context.Context, arg string) { r.runSample(ctx, arg) }},
 	}
 }
 
@@ -135,6 +138,34 @@ func (r *REPL) setFormat(arg string) {
 	default:
 		fmt.Fprintf(r.Err, "unknown format %q: use table, csv, json or jsonl\n", arg)
 	}
+}
+
+func (r *REPL) listSamples() {
+	all, err := samples.All()
+	if err != nil {
+		fmt.Fprintf(r.Err, "error: %v\n", err)
+		return
+	}
+	tactic := ""
+	for _, s := range all {
+		if s.Tactic != tactic {
+			tactic = s.Tactic
+			fmt.Fprintln(r.Out, tactic)
+		}
+		fmt.Fprintf(r.Out, "  %-40s %s\n", s.Name, s.Title)
+	}
+	fmt.Fprintln(r.Out, "Run one with .sample NAME")
+}
+
+func (r *REPL) runSample(ctx context.Context, name string) {
+	s, ok := samples.Lookup(name)
+	if !ok {
+		fmt.Fprintf(r.Err, "no sample named '%s'; .samples lists them\n", name)
+		return
+	}
+	fmt.Fprintln(r.Out, strings.TrimRight(s.Query, "\n"))
+	fmt.Fprintln(r.Out)
+	r.query(ctx, s.Query, r.explain)
 }
 
 func (r *REPL) setRows(arg string) {

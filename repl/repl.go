@@ -240,14 +240,11 @@ func (r *REPL) query(ctx context.Context, text string, explain bool) {
 	if err := r.write(res); err != nil {
 		fmt.Fprintf(r.Err, "error: %v\n", err)
 	}
-	if res.Truncated {
-		fmt.Fprintf(r.Err, "warning: the result was truncated to %d rows; add '| take N' or 'set truncationmaxrecords = N;'\n", len(res.Rows))
+	for _, w := range res.Warnings {
+		fmt.Fprintf(r.Err, "warning: %s\n", w)
 	}
-	if explain && res.Plan != "" {
-		fmt.Fprint(r.Err, res.Plan)
-		st := res.Stats
-		fmt.Fprintf(r.Err, "segments: %d, pruned %d; blocks read %d; hot rows %d; rows from scans %d\n",
-			st.Segments, st.SegmentsPruned, st.BlocksRead, st.HotRows, st.RowsScanned)
+	if explain && res.Profile != "" {
+		fmt.Fprint(r.Err, res.Profile)
 	}
 	fmt.Fprintf(r.Err, "%d row%s in %s%s\n", len(res.Rows), plural(len(res.Rows)), res.Elapsed.Round(time.Millisecond/10), scanSummary(res))
 }
@@ -260,7 +257,7 @@ func (r *REPL) write(res *engine.Result) error {
 		return err
 	}
 	if n := len(res.Rows) - r.maxShow; n > 0 {
-		fmt.Fprintf(r.Out, "... %d more row%s (.show N prints more; .format csv prints all)\n", n, plural(n))
+		fmt.Fprintf(r.Out, "... %d more row%s (.rows N shows more; .format csv prints all)\n", n, plural(n))
 	}
 	return nil
 }

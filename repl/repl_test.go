@@ -77,13 +77,19 @@ func TestSession(t *testing.T) {
 		{
 			name:    "explain prints the plan and statistics",
 			input:   ".explain Conns | where DeviceName has 'ws' | count\n",
-			wantErr: []string{"Scan Conns", "segments:"},
+			wantErr: []string{"Scan Conns", "-> rows 3", "peak memory"},
 		},
 		{
 			name:    "schema, tables and help",
 			input:   ".schema Conns\n.tables\n.help\n.schema Nope\n",
 			wantOut: []string{"Port", "long", "Conns", "3 rows", "DeviceProcessEvents", ".explain"},
 			wantErr: []string{"unknown table 'Nope'"},
+		},
+		{
+			name:    "sample hunts are listed and run",
+			input:   ".samples\n.sample shadow-copy-deletion\n.sample nope\n",
+			wantOut: []string{"CredentialAccess", "lsass-minidump-comsvcs", "vssadmin.exe", "Timestamp"},
+			wantErr: []string{"no sample named 'nope'", "0 rows"},
 		},
 		{
 			name:    "management commands go to the engine",

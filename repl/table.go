@@ -75,9 +75,13 @@ func WriteTable(w io.Writer, res *engine.Result, o TableOptions) error {
 	return err
 }
 
-// cellText is a value as one line of a table.
+// cellText is a value as one line of a table. A dynamic string shows without
+// its JSON quotes, as Kusto's clients show it.
 func cellText(v types.Value) string {
 	s := types.Format(v)
+	if d, ok := v.D.(string); ok && v.Type == types.Dynamic && !v.Null {
+		s = d
+	}
 	if strings.ContainsAny(s, "\n\r\t") {
 		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
 	}

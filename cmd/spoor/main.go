@@ -24,6 +24,7 @@ var commands = []command{
 	{"ingest", "load JSON lines or CSV files into a table", runIngest},
 	{"query", "run a query or management command against a store", runQuery},
 	{"repl", "open the interactive hunting terminal", runREPL},
+	{"samples", "list the built-in sample hunts, or run them against a store", runSamples},
 }
 
 func main() {

@@ -22,7 +22,7 @@ func TestRun(t *testing.T) {
 		{args: []string{"help", "nope"}, code: 2, stderr: `unknown command "nope"`},
 		{args: []string{"help", "check", "demo"}, code: 2, stderr: "Usage:"},
 		{args: []string{"nope"}, code: 2, stderr: `spoor: unknown command "nope"`},
-		{args: []string{"demo"}, code: 1, stderr: "not built yet"},
+		{args: []string{"demo", "extra"}, code: 2, stderr: "usage: spoor demo"},
 		{args: []string{"check"}, code: 2, stderr: "no files given"},
 	}
 	for _, tt := range tests {

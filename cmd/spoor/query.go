@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,13 +9,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/spoorhq/spoor/engine"
+	"github.com/spoorhq/spoor/repl"
 	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage"
-	"github.com/spoorhq/spoor/types"
 )
 
 // defaultDataDir is --data's default: $SPOOR_DATA, else ~/.spoor.
@@ -46,10 +42,12 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", defaultDataDir(), "data directory")
 	format := fs.String("format", "table", "output format: table, csv, json or jsonl")
 	file := fs.String("f", "", "read the query from this file ('-' for standard input)")
-	explain := fs.Bool("explain", false, "print the plan and the scan statistics after the result")
-	maxRows := fs.Int("max-rows", 100_000, "truncate the result after this many rows")
+	explain := fs.Bool("explain", false, "print the plan with what each scan read, the elapsed time and peak memory after the result")
+	maxRows := fs.Int("max-rows", engine.DefaultMaxRows, "truncate the result after this many rows (set notruncation in the query lifts it)")
+	timeout := fs.Duration("timeout", engine.DefaultTimeout, "stop the query after this long")
+	maxMemory := fs.String("max-memory", "", "memory budget of the query, such as 512MiB or 4GiB (default a quarter of the machine's memory)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: spoor query [--data DIR] [--format table|csv|json|jsonl] [--explain] (-f FILE | 'KQL')\n\n"+
+		fmt.Fprint(stderr, "usage: spoor query [--data DIR] [--format table|csv|json|jsonl] [--explain] [--timeout D] [--max-memory N] (-f FILE | 'KQL')\n\n"+
 			"Runs one query or management command (.create table, .drop table, .show tables,\n.show table T schema, .show table T details) against the store.\n\n")
 		fs.PrintDefaults()
 	}
@@ -86,6 +84,19 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "spoor query: unknown format %q (table, csv, json, jsonl)\n", *format)
 		return 2
 	}
+	opts := engine.Options{MaxRows: *maxRows, Timeout: *timeout, Explain: *explain}
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "spoor query: --timeout must be positive, such as 30s or 10m\n")
+		return 2
+	}
+	if *maxMemory != "" {
+		n, err := engine.ParseBytes(*maxMemory)
+		if err != nil {
+			fmt.Fprintf(stderr, "spoor query: --max-memory: %v\n", err)
+			return 2
+		}
+		opts.MemoryLimit = n
+	}
 	eng, err := openEngine(*data)
 	if err != nil {
 		fmt.Fprintf(stderr, "spoor query: %v\n", err)
@@ -94,7 +105,7 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 	defer eng.Store().Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, err := eng.Query(ctx, text, engine.Options{MaxRows: *maxRows, Explain: *explain})
+	res, err := eng.Query(ctx, text, opts)
 	if err != nil {
 		var qe *engine.Error
 		if errors.As(err, &qe) {
@@ -104,18 +115,15 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	if err := writeResult(stdout, res, *format); err != nil {
+	if err := repl.WriteResult(stdout, res, *format); err != nil {
 		fmt.Fprintf(stderr, "spoor query: %v\n", err)
 		return 1
 	}
-	if res.Truncated {
-		fmt.Fprintf(stderr, "warning: the result was truncated to %d rows\n", len(res.Rows))
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	if *explain {
-		fmt.Fprint(stderr, res.Plan)
-		st := res.Stats
-		fmt.Fprintf(stderr, "segments: %d, pruned %d; blocks read %d; hot rows %d; rows from scans %d\n",
-			st.Segments, st.SegmentsPruned, st.BlocksRead, st.HotRows, st.RowsScanned)
+		fmt.Fprint(stderr, res.Profile)
 	}
 	if *format == "table" {
 		fmt.Fprintf(stderr, "%d row%s in %s\n", len(res.Rows), plural(len(res.Rows)), res.Elapsed.Round(100_000))
@@ -128,115 +136,4 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// writeResult prints a result in one of the output formats.
-func writeResult(w io.Writer, res *engine.Result, format string) error {
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(w)
-		head := make([]string, len(res.Columns))
-		for i, c := range res.Columns {
-			head[i] = c.Name
-		}
-		cw.Write(head)
-		for _, row := range res.Rows {
-			rec := make([]string, len(row))
-			for i, v := range row {
-				rec[i] = types.Format(v)
-			}
-			cw.Write(rec)
-		}
-		cw.Flush()
-		return cw.Error()
-	case "json":
-		type col struct {
-			Name string `json:"name"`
-			Type string `json:"type"`
-		}
-		out := struct {
-			Columns []col             `json:"columns"`
-			Rows    []json.RawMessage `json:"rows"`
-		}{Rows: []json.RawMessage{}}
-		for _, c := range res.Columns {
-			out.Columns = append(out.Columns, col{c.Name, c.Type.String()})
-		}
-		for _, row := range res.Rows {
-			b := []byte{'['}
-			for i, v := range row {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = types.AppendJSON(b, v)
-			}
-			out.Rows = append(out.Rows, append(b, ']'))
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "jsonl":
-		for _, row := range res.Rows {
-			b := []byte{'{'}
-			for i, v := range row {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				name, _ := json.Marshal(res.Columns[i].Name)
-				b = append(append(b, name...), ':')
-				b = types.AppendJSON(b, v)
-			}
-			if _, err := w.Write(append(b, '}', '\n')); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return writeTable(w, res)
-}
-
-// writeTable prints aligned columns, cutting very long cells.
-func writeTable(w io.Writer, res *engine.Result) error {
-	const maxCell = 60
-	cells := make([][]string, len(res.Rows)+1)
-	width := make([]int, len(res.Columns))
-	cells[0] = make([]string, len(res.Columns))
-	for i, c := range res.Columns {
-		cells[0][i] = c.Name
-		width[i] = utf8.RuneCountInString(c.Name)
-	}
-	for r, row := range res.Rows {
-		cells[r+1] = make([]string, len(row))
-		for i, v := range row {
-			s := strings.ReplaceAll(types.Format(v), "\n", " ")
-			if utf8.RuneCountInString(s) > maxCell {
-				s = string([]rune(s)[:maxCell-1]) + "…"
-			}
-			cells[r+1][i] = s
-			width[i] = max(width[i], utf8.RuneCountInString(s))
-		}
-	}
-	var b strings.Builder
-	for r, row := range cells {
-		for i, s := range row {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			b.WriteString(s)
-			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(s)))
-			}
-		}
-		b.WriteByte('\n')
-		if r == 0 {
-			for i := range row {
-				if i > 0 {
-					b.WriteString("  ")
-				}
-				b.WriteString(strings.Repeat("-", width[i]))
-			}
-			b.WriteByte('\n')
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

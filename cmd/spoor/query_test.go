@@ -97,6 +97,14 @@ func TestIngestAndQuery(t *testing.T) {
 		t.Errorf("details: %v", row)
 	}
 
+	// --explain prints the plan with what each scan read.
+	code, _, errs = spoor(t, "query", "--data", data, "--explain", "Events | where ProcessCommandLine has 'MIMIKATZ' | count")
+	for _, want := range []string{"Scan Events", `index(ProcessCommandLine has "MIMIKATZ")`, "-> rows 5; segments ", "peak memory"} {
+		if code != 0 || !strings.Contains(errs, want) {
+			t.Errorf("explain: exit %d, output lacks %q:\n%s", code, want, errs)
+		}
+	}
+
 	// A bad query names its line and column and exits 1.
 	code, _, errs = spoor(t, "query", "--data", data, "Events\n| wher x")
 	if code != 1 || !strings.Contains(errs, "2:3: unknown operator 'wher'; did you mean 'where'?") || !strings.Contains(errs, "^") {
@@ -105,5 +113,37 @@ func TestIngestAndQuery(t *testing.T) {
 	code, _, errs = spoor(t, "query", "--data", data, "Events | where DevicName == 'x'")
 	if code != 1 || !strings.Contains(errs, "did you mean 'DeviceName'?") {
 		t.Errorf("bad column: exit %d, %q", code, errs)
+	}
+}
+
+// TestQueryLimits drives the limits a user sets on the command line or in
+// the query: truncation, timeout and memory budget.
+func TestQueryLimits(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	code, out, errs := spoor(t, "query", "--data", data, "--format", "csv", "set truncationmaxrecords = 2;\nrange x from 1 to 5 step 1")
+	if code != 0 || out != "x\n1\n2\n" || !strings.Contains(errs, "warning: the result was truncated to 2 rows") {
+		t.Errorf("truncation: exit %d, %q, %q", code, out, errs)
+	}
+	code, out, errs = spoor(t, "query", "--data", data, "--format", "csv", "--max-rows", "3", "range x from 1 to 5 step 1")
+	if code != 0 || out != "x\n1\n2\n3\n" || !strings.Contains(errs, "set notruncation") {
+		t.Errorf("--max-rows: exit %d, %q, %q", code, out, errs)
+	}
+	code, _, errs = spoor(t, "query", "--data", data, "set frobnicate = 1; print x = 1")
+	if code != 0 || !strings.Contains(errs, "warning: 1:5: unknown request option 'frobnicate' is ignored") {
+		t.Errorf("unknown option: exit %d, %q", code, errs)
+	}
+	huge := "range x from 1 to 100000 step 1 | extend k = 1 | join kind=inner (range y from 1 to 100000 step 1 | extend k = 1) on k | count"
+	code, _, errs = spoor(t, "query", "--data", data, "--timeout", "50ms", huge)
+	if code != 1 || !strings.Contains(errs, "timeout of 50ms") {
+		t.Errorf("--timeout: exit %d, %q", code, errs)
+	}
+	code, _, errs = spoor(t, "query", "--data", data, "--max-memory", "1MiB", "range x from 1 to 200000 step 1 | sort by x")
+	if code != 1 || !strings.Contains(errs, "memory budget of 1 MiB in 'sort'") {
+		t.Errorf("--max-memory: exit %d, %q", code, errs)
+	}
+	for _, bad := range [][]string{{"--max-memory", "lots"}, {"--timeout", "0s"}} {
+		if code, _, _ := spoor(t, append(append([]string{"query", "--data", data}, bad...), "print 1")...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
 	}
 }
