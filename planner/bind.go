@@ -67,6 +67,7 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 	}
 	b := &binder{cat: cat, opts: opts, scalars: map[string]Expr{}, tables: map[string]*parser.PipeExpr{}, binding: map[string]bool{}}
 	reqOpts, warnings := b.setStatements(q)
+	b.definePrelude()
 	var root Node
 	for _, st := range q.Statements {
 		switch s := st.(type) {

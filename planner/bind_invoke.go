@@ -24,17 +24,25 @@ func (b *binder) prefix() *parser.PipeExpr {
 // tabular, parameter.
 // https://learn.microsoft.com/kusto/query/invoke-operator
 func (b *binder) invoke(in Node, o *parser.InvokeOp) Node {
-	prefix := b.prefix()
 	call, ok := o.Call.(*parser.CallExpr)
 	if !ok || call.Receiver != nil {
 		b.errs.add(o.Call.Start(), "'invoke' needs a call of a function such as f(x)")
 		return nil
 	}
 	fn, ok := b.funcs[call.Name]
+	if !ok && call.Name == "FileProfile" {
+		return b.fileProfile(in, o, call)
+	}
 	if !ok {
-		b.errs.add(call.Pos, "unknown function '%s'%s", call.Name, didYouMean(call.Name, b.funcNames()))
+		b.errs.add(call.Pos, "unknown function '%s'%s", call.Name, didYouMean(call.Name, append(b.funcNames(), "FileProfile")))
 		return nil
 	}
+	return b.invokeFunc(in, fn, call, o)
+}
+
+// invokeFunc binds the call of a user-defined function by invoke.
+func (b *binder) invokeFunc(in Node, fn *letFunc, call *parser.CallExpr, o *parser.InvokeOp) Node {
+	prefix := b.prefix()
 	if !fn.ok {
 		return nil
 	}

@@ -78,7 +78,7 @@ var generated = []string{
 	"EmailEvents", "EmailAttachmentInfo", "EmailUrlInfo", "EmailPostDeliveryEvents", "UrlClickEvents",
 	"IdentityLogonEvents", "IdentityQueryEvents", "IdentityDirectoryEvents", "IdentityInfo",
 	"CloudAppEvents", "AlertInfo", "AlertEvidence", "SigninLogs", "AADNonInteractiveUserSignInLogs",
-	"AADSignInEventsBeta",
+	"AADSignInEventsBeta", "FileProfileData",
 }
 
 // flushRows is how many rows a table buffers before they go to the sink.
@@ -119,7 +119,8 @@ type gen struct {
 	end    int64
 	report int64 // the last ReportId given out
 	world  *world
-	story  *Story // the story whose rows are being written, if any
+	story  *Story            // the story whose rows are being written, if any
+	images map[string]*image // every program that ran, by SHA-256, for FileProfileData
 }
 
 func newGen(o GenOptions, sink Sink) (*gen, error) {
@@ -136,7 +137,7 @@ func newGen(o GenOptions, sink Sink) (*gen, error) {
 		o.Now = time.Now().UTC().Truncate(time.Hour)
 	}
 	g := &gen{o: o, sink: sink, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x5e0f5e0f)),
-		tables: map[string]*table{}, res: &GenResult{Rows: map[string]int64{}}}
+		tables: map[string]*table{}, res: &GenResult{Rows: map[string]int64{}}, images: map[string]*image{}}
 	g.end = types.TimeToTicks(o.Now)
 	g.start = g.end - int64(o.Days)*int64(24*time.Hour/100)
 	want := map[string]bool{}

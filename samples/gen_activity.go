@@ -40,6 +40,7 @@ func (g *gen) run() error {
 			return g.err
 		}
 	}
+	g.fileProfiles()
 	return g.flushAll()
 }
 

@@ -3,6 +3,7 @@ package samples
 import (
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strings"
 )
 
@@ -110,6 +111,7 @@ func (g *gen) newProc(d *device, im *image, cmd string, parent *proc, u *user, a
 // spawn starts a process and writes its DeviceProcessEvents row.
 func (g *gen) spawn(d *device, im *image, cmd string, parent *proc, u *user, at int64) *proc {
 	p := g.newProc(d, im, cmd, parent, u, at)
+	g.images[im.sha256] = im
 	acct, dom, sid, upn, oid := accountOf(u)
 	r := g.row("DeviceProcessEvents", at).initiating(d, parent).
 		str("ActionType", "ProcessCreated").str("FileName", im.file).str("FolderPath", userPath(im.folder, u)).
@@ -217,4 +219,44 @@ func (g *gen) parentFor(d *device, im *image, recent []*proc) *proc {
 		return d.explorer
 	}
 	return d.svchost
+}
+
+// threatNames are the verdicts FileProfileData gives the stories' tools.
+var threatNames = map[string]string{
+	"Rubeus.exe":     "HackTool:MSIL/Rubeus",
+	"svchostsvc.exe": "Ransom:Win64/Filecoder.RK",
+}
+
+// fileProfiles writes a FileProfileData row for every program that ran: common
+// programs are globally prevalent and signed, the long tail rare, the stories'
+// tools rarer still.
+func (g *gen) fileProfiles() {
+	keys := make([]string, 0, len(g.images))
+	for k := range g.images {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	at := g.end - hour
+	for _, k := range keys {
+		im := g.images[k]
+		prevalence := int64(im.weight*50_000) + int64(fnv32(im.file)%500)
+		if im.weight == 0 {
+			prevalence = int64(fnv32(im.file)%40) + 1
+		}
+		state, valid := "SignedValid", true
+		if im.signer == "" {
+			state, valid = "Unsigned", false
+		}
+		first := g.start - int64(30+fnv32(im.sha1)%900)*day
+		if prevalence < 50 {
+			first = g.start + int64(fnv32(im.sha1)%uint32(max(1, g.o.Days)))*day
+		}
+		g.row("FileProfileData", at).str("SHA1", im.sha1).str("SHA256", im.sha256).str("MD5", im.md5).long("FileSize", im.size).
+			long("GlobalPrevalence", prevalence).time("GlobalFirstSeen", first).time("GlobalLastSeen", at).
+			str("Signer", im.signer).str("Issuer", map[bool]string{true: im.signer + " Code Signing PCA", false: ""}[valid]).
+			str("SignerHash", map[bool]string{true: im.md5, false: ""}[valid]).boolean("IsCertificateValid", valid).
+			boolean("IsRootSignerMicrosoft", im.company == "Microsoft Corporation").str("SignatureState", state).
+			boolean("IsExecutable", strings.HasSuffix(strings.ToLower(im.file), ".exe")).str("ThreatName", threatNames[im.file]).
+			str("Publisher", im.company).str("SoftwareName", im.product).done()
+	}
 }

@@ -11,13 +11,20 @@ import (
 )
 
 // The built-in tables: Microsoft Defender XDR advanced hunting and the Microsoft
-// Sentinel tables hunting queries use, as names, types and short descriptions.
+// Sentinel tables hunting queries use, as names, types and short descriptions,
+// and Spoor's own supporting tables.
 
 //go:embed defender-tables.json
 var defenderJSON []byte
 
 //go:embed sentinel-tables.json
 var sentinelJSON []byte
+
+// spoor-tables.json holds Spoor's own supporting tables, such as the file
+// reputation that advanced hunting's FileProfile() function reads.
+//
+//go:embed spoor-tables.json
+var spoorJSON []byte
 
 type tableFacts struct {
 	Table   string `json:"table"`
@@ -38,7 +45,7 @@ func loadBuiltin() (map[string]*Table, error) {
 	for _, src := range []struct {
 		name string
 		data []byte
-	}{{"defender-tables.json", defenderJSON}, {"sentinel-tables.json", sentinelJSON}} {
+	}{{"defender-tables.json", defenderJSON}, {"sentinel-tables.json", sentinelJSON}, {"spoor-tables.json", spoorJSON}} {
 		var facts []tableFacts
 		if err := json.Unmarshal(src.data, &facts); err != nil {
 			return nil, fmt.Errorf("built-in schema %s: %w", src.name, err)
