@@ -32,7 +32,7 @@ func init() {
 		{".format", "table|csv|json|jsonl", "how results print", func(r *REPL, _ context.Context, arg string) { r.setFormat(arg) }},
 		{".rows", "N", "how many rows a table shows (default 200)", func(r *REPL, _ context.Context, arg string) { r.setRows(arg) }},
 		{".samples", "", "the built-in sample hunts, by MITRE tactic", func(r *REPL, _ context.Context, _ string) { r.listSamples() }},
-		{".sample", "NAME", "print a sample hunt and run it", func(r *REPL, ctx context.Context, arg string) { r.runSample(ctx, arg) }},
+		{".run", "NAME", "print a sample hunt and run it", func(r *REPL, ctx context.Context, arg string) { r.runSample(ctx, arg) }},
 	}
 }
 
@@ -154,7 +154,7 @@ func (r *REPL) listSamples() {
 		}
 		fmt.Fprintf(r.Out, "  %-40s %s\n", s.Name, s.Title)
 	}
-	fmt.Fprintln(r.Out, "Run one with .sample NAME")
+	fmt.Fprintln(r.Out, "Run one with .run NAME")
 }
 
 func (r *REPL) runSample(ctx context.Context, name string) {

@@ -35,6 +35,10 @@ type REPL struct {
 	// Banner is printed once at the start ("" for none).
 	Banner string
 
+	// Width is the terminal's width for tables (0: no limit); set from the
+	// terminal when there is one.
+	Width int
+
 	format  string // table, csv, json or jsonl
 	explain bool
 	maxShow int
@@ -54,6 +58,9 @@ func (r *REPL) Run(ctx context.Context, in *os.File) error {
 		fmt.Fprint(r.Out, r.Banner)
 	}
 	if term.IsTerminal(int(in.Fd())) && liner.TerminalSupported() {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && r.Width == 0 {
+			r.Width = w
+		}
 		return r.runTerminal(ctx)
 	}
 	return r.RunReader(ctx, in)
@@ -102,7 +109,9 @@ func (r *REPL) runTerminal(ctx context.Context) error {
 			f.Close()
 		}
 		defer func() {
+			// History can hold secrets typed into queries: only the user may read it.
 			if f, err := os.OpenFile(r.HistoryFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600); err == nil {
+				f.Chmod(0o600)
 				ln.WriteHistory(f)
 				f.Close()
 			}
@@ -142,24 +151,39 @@ func (r *REPL) runTerminal(ctx context.Context) error {
 // Ready adds an input line to the lines typed so far and reports whether they
 // should run now. The rules, the same on a terminal and in a script:
 //   - a blank line runs what was typed, complete or not, so that its error shows;
+//   - a line ending in ';' runs what was typed when it ends with a query (not
+//     only let or set statements);
 //   - a dot command runs at once;
 //   - a query typed on one line runs on Enter when it is complete, unless it is
 //     only a table name, the usual first line of a pipeline written over several;
-//   - a query over several lines runs on a blank line, so that a pasted query
-//     is not cut at its first complete line.
+//   - otherwise a query over several lines waits for a blank line or a ';', so
+//     that a pasted query is not cut at its first complete line.
 func Ready(buf []string, line string) ([]string, bool) {
 	if strings.TrimSpace(line) == "" {
 		return buf, len(buf) > 0
 	}
 	buf = append(buf, line)
+	t := strings.TrimSpace(line)
+	if strings.HasSuffix(t, ";") {
+		return buf, endsWithQuery(strings.Join(buf, "\n"))
+	}
 	if len(buf) > 1 {
 		return buf, false
 	}
-	t := strings.TrimSpace(line)
 	if strings.HasPrefix(t, ".") {
 		return buf, true
 	}
 	return buf, !bareName(t) && Complete(t)
+}
+
+// endsWithQuery reports whether text parses and its last statement is a query.
+func endsWithQuery(text string) bool {
+	q, err := parser.Parse(text)
+	if err != nil || len(q.Statements) == 0 {
+		return false
+	}
+	_, ok := q.Statements[len(q.Statements)-1].(*parser.QueryStmt)
+	return ok
 }
 
 // bareName reports whether a line is only a name, such as a table's.
@@ -240,6 +264,11 @@ func (r *REPL) query(ctx context.Context, text string, explain bool) {
 	if err := r.write(res); err != nil {
 		fmt.Fprintf(r.Err, "error: %v\n", err)
 	}
+	if res.Render != "" && r.format == "table" && len(res.Rows) > 0 {
+		if !WriteChart(r.Out, res, res.Render, r.Width) {
+			fmt.Fprintf(r.Err, "(render %s is not drawn in the terminal; the table above holds its data)\n", res.Render)
+		}
+	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(r.Err, "warning: %s\n", w)
 	}
@@ -253,7 +282,7 @@ func (r *REPL) write(res *engine.Result) error {
 	if r.format != "table" {
 		return WriteResult(r.Out, res, r.format)
 	}
-	if err := WriteTable(r.Out, res, TableOptions{MaxRows: r.maxShow}); err != nil {
+	if err := WriteTable(r.Out, res, TableOptions{MaxRows: r.maxShow, Width: r.Width}); err != nil {
 		return err
 	}
 	if n := len(res.Rows) - r.maxShow; n > 0 {

@@ -87,7 +87,7 @@ func TestSession(t *testing.T) {
 		},
 		{
 			name:    "sample hunts are listed and run",
-			input:   ".samples\n.sample shadow-copy-deletion\n.sample nope\n",
+			input:   ".samples\n.run shadow-copy-deletion\n.run nope\n",
 			wantOut: []string{"CredentialAccess", "lsass-minidump-comsvcs", "vssadmin.exe", "Timestamp"},
 			wantErr: []string{"no sample named 'nope'", "0 rows"},
 		},
@@ -167,6 +167,65 @@ func TestCompleter(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("complete(%q) = %v, want it to offer %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestReady(t *testing.T) {
+	tests := []struct {
+		lines []string
+		runAt int // the line after which the input runs (-1: never)
+	}{
+		{[]string{"print x = 1"}, 0},
+		{[]string{"Conns", "| count", ""}, 2},
+		{[]string{"let n = 2;", "Conns", "| take n;"}, 2},
+		{[]string{"let n = 2;", "print n", ""}, 2},
+		{[]string{"Conns |", " count;"}, 1},
+		{[]string{".help"}, 0},
+		{[]string{"Conns"}, -1},
+	}
+	for _, tt := range tests {
+		var buf []string
+		got := -1
+		for i, l := range tt.lines {
+			var run bool
+			if buf, run = Ready(buf, l); run {
+				got = i
+				break
+			}
+		}
+		if got != tt.runAt {
+			t.Errorf("%q: runs after line %d, want %d", tt.lines, got, tt.runAt)
+		}
+	}
+}
+
+func TestTableFitsWidth(t *testing.T) {
+	var out bytes.Buffer
+	r := &REPL{Engine: newEngine(t), Out: &out, Err: &bytes.Buffer{}, Width: 40}
+	r.Execute(context.Background(), "print a = strrep('x', 50), b = strrep('y', 50), c = 1")
+	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+		if n := len([]rune(line)); n > 40 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+	if !strings.Contains(out.String(), "…") {
+		t.Errorf("no cut cell:\n%s", out.String())
+	}
+}
+
+func TestCharts(t *testing.T) {
+	tests := []struct{ query, want string }{
+		{"Conns | summarize n = count() by DeviceName | render barchart", "ws-01 │██"},
+		{"Conns | summarize n = count() by bin(Timestamp, 1h) | render timechart", "● n"},
+		{"Conns | make-series n = count() default = 0 on Timestamp step 1h by DeviceName | render timechart", "○ ws-02 n"},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		r := &REPL{Engine: newEngine(t), Out: &out, Err: &errb, Width: 60}
+		r.Execute(context.Background(), tt.query)
+		if !strings.Contains(out.String(), tt.want) {
+			t.Errorf("%s: output lacks %q:\n%s\n%s", tt.query, tt.want, out.String(), errb.String())
 		}
 	}
 }

@@ -16,6 +16,9 @@ type TableOptions struct {
 	MaxRows int
 	// MaxCell cuts longer cells with an ellipsis (0: 60 columns).
 	MaxCell int
+	// Width is the terminal's width: the widest columns are narrowed (cells cut
+	// with an ellipsis) until a line fits (0: no limit).
+	Width int
 }
 
 // WriteTable prints a result as aligned columns under a header and a rule. Cells
@@ -48,6 +51,9 @@ func WriteTable(w io.Writer, res *engine.Result, o TableOptions) error {
 				width[i] = max(width[i], runewidth.StringWidth(s))
 			}
 		}
+	}
+	if o.Width > 0 {
+		fit(cells, width, o.Width)
 	}
 	var b strings.Builder
 	for r, row := range cells {
@@ -86,4 +92,35 @@ func cellText(v types.Value) string {
 		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
 	}
 	return s
+}
+
+// fit narrows the widest columns until a row of the table, with two spaces
+// between columns, fits in total; no column goes below 6 cells or its header.
+func fit(cells [][]string, width []int, total int) {
+	line := func() int {
+		n := 2 * (len(width) - 1)
+		for _, w := range width {
+			n += w
+		}
+		return n
+	}
+	for line() > total {
+		widest := -1
+		for i, w := range width {
+			if w > 6 && (widest < 0 || w > width[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		width[widest] = max(6, width[widest]-(line()-total))
+	}
+	for _, row := range cells {
+		for i, s := range row {
+			if i < len(width) && runewidth.StringWidth(s) > width[i] {
+				row[i] = runewidth.Truncate(s, width[i], "…")
+			}
+		}
+	}
 }

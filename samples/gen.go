@@ -25,6 +25,9 @@ type GenOptions struct {
 	Tables []string
 	// NoStories leaves the attack stories out.
 	NoStories bool
+	// Progress, when set, is called after each generated day with the days
+	// done, the days in all and the rows so far.
+	Progress func(day, days int, rows int64)
 }
 
 // Sink receives generated rows, one table's batch at a time, in the table's column

@@ -18,7 +18,9 @@ func (g *gen) run() error {
 	if !g.o.NoStories {
 		stories = g.planStories()
 	}
-	for dayStart := g.start - g.start%day; dayStart < g.end; dayStart += day {
+	first := g.start - g.start%day
+	days := int((g.end - first + day - 1) / day)
+	for dayStart := first; dayStart < g.end; dayStart += day {
 		weekday := int((dayStart/day + 1) % 7) // 0001-01-01 was a Monday: 0 is Sunday
 		workday := weekday != 0 && weekday != 6
 		for _, d := range g.world.devices {
@@ -38,6 +40,9 @@ func (g *gen) run() error {
 		}
 		if g.err != nil {
 			return g.err
+		}
+		if g.o.Progress != nil {
+			g.o.Progress(int((dayStart-first)/day)+1, days, g.res.Total)
 		}
 	}
 	g.fileProfiles()

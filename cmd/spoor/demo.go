@@ -33,8 +33,8 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	base := defaultDataDir()
 	data := fs.String("data", filepath.Join(base, "demo"), "the demo store's `directory`")
-	devices := fs.Int("devices", 50, "devices in a new demo store")
-	days := fs.Int("days", 14, "days of history in a new demo store")
+	devices := fs.Int("devices", 40, "devices in a new demo store")
+	days := fs.Int("days", 30, "days of history in a new demo store")
 	seed := fs.Uint64("seed", 1, "random seed of a new demo store")
 	fresh := fs.Bool("fresh", false, "generate the demo store again even if it is recent")
 	fs.Usage = func() {
@@ -76,11 +76,12 @@ Flags:
 		Err:         stderr,
 		HistoryFile: filepath.Join(*data, "history"),
 		Banner: fmt.Sprintf(`Spoor demo: %d rows of synthetic Defender telemetry from %d devices over %d days,
-with %d attack stories hidden in it (generated %s; the answers are in %s).
+with %d attack stories hidden in it (generated %s;
+the answers are in %s).
 Try:
   DeviceProcessEvents | where ProcessCommandLine has "comsvcs.dll"
-  SigninLogs | where ResultType == "50126" | summarize Users = dcount(UserPrincipalName) by IPAddress, bin(TimeGenerated, 1h) | where Users > 10
-  .tables    .schema DeviceNetworkEvents    .explain on    .help    .quit
+  SigninLogs | where ResultType == "50126" | summarize dcount(UserPrincipalName) by IPAddress
+  .samples   .run shadow-copy-deletion   .tables   .explain on   .help   .quit
 `, info.Rows, info.Devices, info.Days, info.Stories, info.Generated.Format(time.RFC3339), filepath.Join(*data, "ground-truth.jsonl")),
 	}
 	if err := r.Run(context.Background(), os.Stdin); err != nil {
@@ -101,7 +102,8 @@ func ensureDemo(dir string, devices, days int, seed uint64, fresh bool, stderr i
 		if jerr := json.Unmarshal(b, &info); jerr != nil {
 			return nil, fmt.Errorf("%s: %v", filepath.Join(dir, demoMarker), jerr)
 		}
-		if !fresh && time.Since(info.Generated) < 24*time.Hour {
+		// A zero time marks a generation that did not finish.
+		if !fresh && !info.Generated.IsZero() && time.Since(info.Generated) < 24*time.Hour {
 			return &info, nil
 		}
 		if err := os.RemoveAll(dir); err != nil {
@@ -116,6 +118,14 @@ func ensureDemo(dir string, devices, days int, seed uint64, fresh bool, stderr i
 		return nil, err
 	}
 	fmt.Fprintf(stderr, "generating a demo store in %s ...\n", dir)
+	// Claim the directory first, so that an interrupted generation is recognised
+	// as a demo store and replaced next time.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, demoMarker), []byte(`{"generated":"0001-01-01T00:00:00Z"}`), 0o644); err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	res, err := generateInto(genConfig{data: dir, opts: samples.GenOptions{Devices: devices, Days: days, Seed: seed, Now: now}}, stderr)
 	if err != nil {

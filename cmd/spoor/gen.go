@@ -123,6 +123,16 @@ func generateInto(c genConfig, stderr io.Writer) (*samples.GenResult, error) {
 		w := &fileWriter{dir: c.out, format: c.format, files: map[string]*tableFile{}}
 		sink, finish = w.sink, w.close
 	}
+	if !c.quiet && isTerminal(os.Stderr) {
+		c.opts.Progress = func(day, days int, rows int64) {
+			const width = 30
+			n := day * width / days
+			fmt.Fprintf(stderr, "\r  day %2d of %d [%s%s] %d rows", day, days, strings.Repeat("#", n), strings.Repeat(".", width-n), rows)
+			if day == days {
+				fmt.Fprint(stderr, "; sealing segments\n")
+			}
+		}
+	}
 	res, err := samples.Generate(c.opts, sink)
 	if ferr := finish(); err == nil {
 		err = ferr
