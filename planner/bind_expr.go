@@ -202,10 +202,14 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		return x
 	}
 	if e.Name == "toscalar" && len(e.Args) == 1 {
-		q, ok := s.subquery(e.Args[0]).(*Subquery)
+		sub := s.subquery(e.Args[0])
+		if sub == nil {
+			// toscalar of a scalar expression is that value.
+			return s.bindExpr(e.Args[0])
+		}
+		q, ok := sub.(*Subquery)
 		if !ok {
-			b.errs.add(e.Pos, "toscalar() expects a tabular expression")
-			return nil
+			return sub // the subquery failed to bind and said why
 		}
 		q.Scalar = true
 		return q
@@ -215,25 +219,42 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		return nil
 	}
 	switch e.Name {
+	case "ingestion_time":
+		// The store keeps no per-row ingestion time; the row's event time stands in,
+		// which is what hunts that filter on ingestion_time() > ago(1d) need.
+		if len(e.Args) == 0 {
+			for _, name := range []string{"Timestamp", "TimeGenerated"} {
+				if i := s.lookup(name); i >= 0 && s.cols[i].Type == types.Datetime {
+					return &ColumnRef{At: span, Index: i, Name: name, T: types.Datetime}
+				}
+			}
+			b.errs.add(e.Pos, "ingestion_time() needs rows that still have their table's Timestamp or TimeGenerated column")
+			return nil
+		}
 	case "now":
 		if len(e.Args) == 0 {
 			return &Const{At: span, V: types.NewDatetime(types.TimeToTicks(b.opts.Now))}
 		}
+		fallthrough
 	case "ago":
 		if len(e.Args) == 1 {
+			sign := int64(-1) // ago(d) is now() - d; now(d) is now() + d
+			if e.Name == "now" {
+				sign = 1
+			}
 			a := s.bindExpr(e.Args[0])
 			if a == nil {
 				return nil
 			}
 			c, ok := a.(*Const)
 			if !ok || c.V.Type != types.Timespan {
-				b.errs.add(e.Args[0].Start(), "ago() expects a constant timespan such as 7d")
+				b.errs.add(e.Args[0].Start(), "%s() expects a constant timespan such as 7d", e.Name)
 				return nil
 			}
 			if c.V.Null {
 				return &Const{At: span, V: types.NullOf(types.Datetime)}
 			}
-			return &Const{At: span, V: types.NewDatetime(types.TimeToTicks(b.opts.Now) - c.V.I)}
+			return &Const{At: span, V: types.NewDatetime(types.TimeToTicks(b.opts.Now) + sign*c.V.I)}
 		}
 	}
 	fn, ok := functions.Lookup(e.Name)

@@ -92,13 +92,14 @@ var fileProfileColumns = []string{"SHA1", "SHA256", "MD5", "FileSize", "GlobalPr
 
 // fileProfile binds `invoke FileProfile(x, y)`: the input enriched with the
 // reputation of the file whose hash is in column x (SHA1, SHA256,
-// InitiatingProcessSHA1 or InitiatingProcessSHA256; SHA1 when left out). y, the
-// number of records to enrich (1 to 1000, default 100), is checked; every row is
+// InitiatingProcessSHA1 or InitiatingProcessSHA256; SHA1 when left out; bare or
+// as a string). y, the number of records to enrich (default 100; Defender
+// documents at most 1,000 but accepts more), must be positive; every row is
 // enriched. Columns the input already has are not repeated; ProfileAvailability
 // says whether a profile was found.
 // https://learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function
 func (b *binder) fileProfile(in Node, o *parser.InvokeOp, call *parser.CallExpr) Node {
-	const usage = "FileProfile(x, y) takes the column holding the file hash (SHA1, SHA256, InitiatingProcessSHA1 or InitiatingProcessSHA256) and the number of records to enrich, 1 to 1000"
+	const usage = "FileProfile(x, y) takes the column holding the file hash (SHA1, SHA256, InitiatingProcessSHA1 or InitiatingProcessSHA256) and the number of records to enrich"
 	data := b.cat.Table("FileProfileData")
 	if data == nil {
 		b.errs.add(call.Pos, "FileProfile() needs the FileProfileData table, which holds file reputation")
@@ -110,12 +111,22 @@ func (b *binder) fileProfile(in Node, o *parser.InvokeOp, call *parser.CallExpr)
 	}
 	col := "SHA1"
 	if len(call.Args) > 0 {
-		nr, ok := call.Args[0].(*parser.NameRef)
-		if !ok {
+		// The column is named bare (SHA1) or, as many published hunts write it,
+		// as a string ('SHA1').
+		switch a := call.Args[0].(type) {
+		case *parser.NameRef:
+			col = a.Name
+		case *parser.Literal:
+			v := b.literal(a)
+			if v.Type != types.String {
+				b.errs.add(a.Start(), "%s", usage)
+				return nil
+			}
+			col = v.S
+		default:
 			b.errs.add(call.Args[0].Start(), "%s", usage)
 			return nil
 		}
-		col = nr.Name
 	}
 	key := ""
 	switch {
@@ -146,7 +157,7 @@ func (b *binder) fileProfile(in Node, o *parser.InvokeOp, call *parser.CallExpr)
 		sc := &scope{b: b}
 		x := sc.bindExpr(call.Args[1])
 		c, ok := x.(*Const)
-		if !ok || !c.V.Type.Numeric() || c.V.Null || c.V.I < 1 || c.V.I > 1000 {
+		if !ok || !c.V.Type.Numeric() || c.V.Null || c.V.I < 1 {
 			b.errs.add(call.Args[1].Start(), "%s", usage)
 			return nil
 		}
