@@ -364,6 +364,12 @@ func eval(x planner.Expr, b *vector.Batch) (*vector.Vector, error) {
 		}
 		args := make([]*vector.Vector, len(e.Args))
 		for i, a := range e.Args {
+			if c, ok := a.(*planner.Const); ok {
+				// Fast path: a constant argument's column is built once per
+				// batch length and shared (kernels never modify their inputs).
+				args[i] = constArg(c, b.Len)
+				continue
+			}
 			v, err := eval(a, b)
 			if err != nil {
 				return nil, err
@@ -375,11 +381,37 @@ func eval(x planner.Expr, b *vector.Batch) (*vector.Vector, error) {
 	return nil, fmt.Errorf("BUG: cannot evaluate %T", x)
 }
 
-// broadcast makes a vector of n copies of v.
-func broadcast(v types.Value, n int) *vector.Vector {
-	out := vector.New(v.Type, n)
-	for i := 0; i < n; i++ {
-		out.Append(v)
-	}
-	return out
+// constArgs caches the columns of constant function arguments by node and
+// length; it is bounded by clearing it when it grows past constArgsMax.
+var (
+	constArgsMu sync.Mutex
+	constArgs   = map[constArgKey]*vector.Vector{}
+)
+
+const constArgsMax = 4096
+
+type constArgKey struct {
+	c *planner.Const
+	n int
 }
+
+func constArg(c *planner.Const, n int) *vector.Vector {
+	k := constArgKey{c, n}
+	constArgsMu.Lock()
+	v, ok := constArgs[k]
+	constArgsMu.Unlock()
+	if ok {
+		return v
+	}
+	v = vector.Repeat(c.V, n)
+	constArgsMu.Lock()
+	if len(constArgs) >= constArgsMax {
+		clear(constArgs)
+	}
+	constArgs[k] = v
+	constArgsMu.Unlock()
+	return v
+}
+
+// broadcast makes a vector of n copies of v.
+func broadcast(v types.Value, n int) *vector.Vector { return vector.Repeat(v, n) }

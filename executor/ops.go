@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/spoorhq/spoor/functions"
@@ -105,13 +106,25 @@ func (l *limitOp) finish() error { return l.out.finish() }
 // group beyond the key values (aggregate states that grow, such as
 // make_list's, are not measured).
 type aggregateOp struct {
-	r      *run
-	node   *planner.Aggregate
-	out    operator
-	mu     sync.Mutex
-	groups map[string]*group
-	bytes  int64 // reserved for groups
+	r     *run
+	node  *planner.Aggregate
+	out   operator
+	mu    sync.Mutex
+	parts []*aggPartial   // every partial table, merged at finish
+	free  chan *aggPartial // partial tables not in use by a push
+	bytes atomic.Int64     // reserved for groups
 }
+
+// aggPartial is one pusher's hash table of groups. Each concurrent push folds
+// its batch into a partial table of its own, kept across batches, so that a
+// group is created once per partial rather than once per batch; finish merges
+// the partials.
+type aggPartial struct {
+	groups map[string]*group
+}
+
+// maxAggPartials bounds the partial tables (one per concurrent pusher).
+const maxAggPartials = 64
 
 type group struct {
 	keys   []types.Value
@@ -119,7 +132,25 @@ type group struct {
 }
 
 func newAggregateOp(r *run, n *planner.Aggregate, out operator) *aggregateOp {
-	return &aggregateOp{r: r, node: n, out: out, groups: map[string]*group{}}
+	return &aggregateOp{r: r, node: n, out: out, free: make(chan *aggPartial, maxAggPartials)}
+}
+
+// take returns a partial table no other push is using.
+func (a *aggregateOp) take() *aggPartial {
+	select {
+	case p := <-a.free:
+		return p
+	default:
+	}
+	a.mu.Lock()
+	if len(a.parts) >= maxAggPartials {
+		a.mu.Unlock()
+		return <-a.free
+	}
+	p := &aggPartial{groups: map[string]*group{}}
+	a.parts = append(a.parts, p)
+	a.mu.Unlock()
+	return p
 }
 
 func (a *aggregateOp) push(b *vector.Batch) error {
@@ -144,43 +175,31 @@ func (a *aggregateOp) push(b *vector.Batch) error {
 			args[i] = append(args[i], v)
 		}
 	}
-	// Partial aggregation of this batch, then one merge under the lock.
-	local := map[string]*group{}
+	p := a.take()
+	defer func() { a.free <- p }()
 	var kb []byte
+	var grow int64
 	for r := 0; r < b.Len; r++ {
 		kb = kb[:0]
 		for _, k := range keys {
 			kb = appendKey(kb, k, r)
 		}
-		g, ok := local[string(kb)]
+		g, ok := p.groups[string(kb)]
 		if !ok {
 			g = a.newGroup(keys, r)
-			local[string(kb)] = g
+			k := string(kb)
+			p.groups[k] = g
+			grow += groupBytes(k, g)
 		}
 		for i, s := range g.states {
 			s.Add(args[i], r)
 		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var grow int64
-	for k, g := range local {
-		if _, ok := a.groups[k]; !ok {
-			grow += groupBytes(k, g)
+	if grow > 0 {
+		if err := a.r.reserve(grow, "summarize"); err != nil {
+			return err
 		}
-	}
-	if err := a.r.reserve(grow, "summarize"); err != nil {
-		return err
-	}
-	a.bytes += grow
-	for k, g := range local {
-		if into, ok := a.groups[k]; ok {
-			for i, s := range into.states {
-				s.Merge(g.states[i])
-			}
-			continue
-		}
-		a.groups[k] = g
+		a.bytes.Add(grow)
 	}
 	return nil
 }
@@ -211,24 +230,43 @@ func (a *aggregateOp) newGroup(keys []*vector.Vector, r int) *group {
 
 func (a *aggregateOp) finish() error {
 	defer func() {
-		a.r.release(a.bytes)
-		a.bytes = 0
+		a.r.release(a.bytes.Swap(0))
 	}()
 	a.mu.Lock()
-	keys := make([]string, 0, len(a.groups))
-	for k := range a.groups {
+	parts := a.parts
+	a.parts = nil
+	a.mu.Unlock()
+	var all map[string]*group
+	for _, p := range parts {
+		if all == nil {
+			all = p.groups
+			continue
+		}
+		for k, g := range p.groups {
+			if into, ok := all[k]; ok {
+				for i, s := range into.states {
+					s.Merge(g.states[i])
+				}
+				continue
+			}
+			all[k] = g
+		}
+		if err := a.r.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	keys := make([]string, 0, len(all))
+	for k := range all {
 		keys = append(keys, k)
 	}
-	a.mu.Unlock()
 	// A deterministic order: by encoded key.
 	if err := sortStable(a.r.ctx, keys, strings.Compare); err != nil {
 		return err
 	}
 	groups := make([]*group, 0, len(keys))
 	for _, k := range keys {
-		groups = append(groups, a.groups[k])
+		groups = append(groups, all[k])
 	}
-	a.groups = nil
 	if len(a.node.Keys) == 0 && len(groups) == 0 {
 		// summarize without by yields one row even over no input.
 		groups = append(groups, a.newGroup(nil, 0))

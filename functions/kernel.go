@@ -222,7 +222,7 @@ func texts(v *vector.Vector, n int) []string {
 // pattern) out of the row loop. Equal strings usually share memory, which makes
 // the comparison cheap.
 func isConst(v *vector.Vector, n int) bool {
-	if n == 0 {
+	if n == 0 || v.Constant {
 		return true
 	}
 	null0 := nullAt(v, 0)

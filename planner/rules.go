@@ -90,6 +90,9 @@ func pushdownFilter(n Node) Node {
 	}
 	var rest []Expr
 	for _, c := range conjuncts(f.Pred) {
+		if folded := foldOrEquals(c); pushIndex(scan, folded) {
+			continue
+		}
 		if !pushTime(scan, c) && !pushIndex(scan, c) {
 			rest = append(rest, c)
 		}

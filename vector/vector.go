@@ -19,6 +19,48 @@ type Vector struct {
 	Reals []float64
 	Strs  []string
 	Dyn   []any
+	// Constant says every row holds the same value (as Repeat builds), so that
+	// kernels can evaluate it once. A vector without it may still be constant.
+	Constant bool
+}
+
+// Repeat returns a vector of n rows that all hold x, marked Constant.
+func Repeat(x types.Value, n int) *Vector {
+	v := &Vector{Type: x.Type, Len: n, Constant: true}
+	switch Storage(x.Type) {
+	case StoreInts:
+		v.Ints = make([]int64, n)
+		if x.I != 0 {
+			for i := range v.Ints {
+				v.Ints[i] = x.I
+			}
+		}
+	case StoreReals:
+		v.Reals = make([]float64, n)
+		for i := range v.Reals {
+			v.Reals[i] = x.F
+		}
+	case StoreStrs:
+		v.Strs = make([]string, n)
+		for i := range v.Strs {
+			v.Strs[i] = x.S
+		}
+	case StoreDyn:
+		v.Dyn = make([]any, n)
+		for i := range v.Dyn {
+			v.Dyn[i] = x.D
+		}
+	}
+	if x.Null && x.Type != types.String && n > 0 {
+		v.Nulls = make([]uint64, (n+63)/64)
+		for i := range v.Nulls {
+			v.Nulls[i] = ^uint64(0)
+		}
+		if r := n % 64; r != 0 {
+			v.Nulls[len(v.Nulls)-1] = 1<<uint(r) - 1
+		}
+	}
+	return v
 }
 
 // New returns an empty vector of type t with room for capacity rows.
