@@ -110,7 +110,7 @@ type aggregateOp struct {
 	node  *planner.Aggregate
 	out   operator
 	mu    sync.Mutex
-	parts []*aggPartial   // every partial table, merged at finish
+	parts []*aggPartial    // every partial table, merged at finish
 	free  chan *aggPartial // partial tables not in use by a push
 	bytes atomic.Int64     // reserved for groups
 }
