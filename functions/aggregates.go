@@ -14,8 +14,8 @@ import (
 // Kusto's docs say; a string is never null, so every string counts. The *if variants
 // take a predicate after the value and skip rows where it is not true.
 //
-// dcount is exact here: Kusto estimates it (HyperLogLog, the accuracy argument picks
-// the precision), so on large groups Kusto's answers may differ from ours slightly.
+// dcount and the other distinct counts are in agg_hll.go, the statistics in
+// agg_stats.go, the percentiles in agg_percentile.go.
 
 func init() {
 	aggregate("count", 0, 1, "The number of rows; count(x) counts every row, null or not, as Kusto's docs show (countif counts the true ones)",
@@ -41,11 +41,6 @@ func init() {
 				return &ifState{inner: &extremeState{sign: m.sign, t: args[0]}, pred: 1}
 			})
 	}
-	aggregate("dcount", 1, 2, "The number of distinct values (exact; the accuracy argument is accepted and ignored)",
-		sig(types.Long, anyScalar.as("expr"), numArg.as("accuracy")), func([]types.Type) AggState { return newDcount() })
-	aggregate("dcountif", 2, 3, "The number of distinct values where the predicate is true (exact)",
-		sig(types.Long, anyScalar.as("expr"), predArg.as("predicate"), numArg.as("accuracy")),
-		func([]types.Type) AggState { return &ifState{inner: newDcount(), pred: 1} })
 	collect := func(name, doc string, set, cond bool) {
 		params := []param{anyScalar.as("expr")}
 		if cond {
@@ -327,8 +322,7 @@ func (s *extremeState) Result() types.Value {
 	return s.best.Value(0)
 }
 
-// dcount
-
+// dcountState counts distinct values exactly, for count_distinct.
 type dcountState struct{ seen map[any]struct{} }
 
 func newDcount() *dcountState { return &dcountState{seen: map[any]struct{}{}} }
@@ -370,6 +364,7 @@ func valueKey(v *vector.Vector, i int) (any, bool) {
 // read from argument maxArg when the call has it.
 type listState struct {
 	set    bool
+	nulls  bool // make_list_with_nulls: a null is an element
 	maxArg int
 	limit  int
 	items  []any
@@ -383,7 +378,7 @@ func (s *listState) Add(args []*vector.Vector, i int) {
 		}
 	}
 	d := dynAt(args[0], i)
-	if d == nil {
+	if d == nil && !s.nulls {
 		return
 	}
 	if arr, ok := d.([]any); ok && s.set {

@@ -18,12 +18,17 @@ func aggregateOf(t *testing.T, name string, args ...*vector.Vector) string {
 		t.Fatalf("no aggregate %q", name)
 	}
 	ts := make([]types.Type, len(args))
+	consts := make([]*types.Value, len(args))
 	n := 0
 	for i, a := range args {
 		ts[i] = a.Type
 		n = a.Len
+		if a.Len > 1 && isConst(a, a.Len) { // rep(): a constant argument, as the planner passes it
+			v := a.Value(0)
+			consts[i] = &v
+		}
 	}
-	rt, err := spec.Check(ts, nil)
+	rt, err := spec.Check(ts, consts)
 	if err != nil {
 		t.Fatalf("%s%v: check: %v", name, ts, err)
 	}
@@ -123,7 +128,7 @@ func TestAggregateCheck(t *testing.T) {
 		{"min", tt(S), nil, "string"},
 		{"max", tt(D), nil, "max() expects a number, datetime, timespan, string or bool, got dynamic"},
 		{"dcount", tt(S, L), nil, "long"},
-		{"dcount", tt(S, S), nil, "dcount() expects a number for accuracy, got string"},
+		{"dcount", tt(S, S), nil, "dcount() expects an integer for accuracy, got string"},
 		{"make_set", tt(S, S), nil, "make_set() expects an integer for maxSize, got string"},
 		{"make_list_if", tt(S, S), nil, "make_list_if() expects a bool predicate for predicate, got string"},
 		{"make_bag", tt(S), nil, "make_bag() expects a dynamic value for expr, got string"},

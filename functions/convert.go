@@ -1,8 +1,6 @@
 package functions
 
 import (
-	"strings"
-
 	"github.com/spoorhq/spoor/types"
 	"github.com/spoorhq/spoor/vector"
 )
@@ -96,9 +94,10 @@ func parseJSONEval(args []*vector.Vector, n int) (*vector.Vector, error) {
 }
 
 // parseJSON is parse_json of one string: its JSON value, the string itself when it
-// is not JSON, and null for empty text.
+// is not JSON, and null for the empty string. Text of only white space is no JSON
+// value, so it is kept as a string, as Kusto's JSON reader fails on it.
 func parseJSON(s string) any {
-	if strings.TrimSpace(s) == "" {
+	if s == "" {
 		return nil
 	}
 	d, err := types.ParseDynamic(s)

@@ -28,7 +28,7 @@ func init() {
 	real1("exp10", "10 raised to a power", func(x float64) (float64, bool) { return math.Pow(10, x), true })
 	real1("log", "The natural logarithm; null for a negative number", func(x float64) (float64, bool) { return math.Log(x), x >= 0 })
 	real1("log2", "The base-2 logarithm; null for a negative number", func(x float64) (float64, bool) { return math.Log2(x), x >= 0 })
-	real1("log10", "The base-10 logarithm; null for a negative number", func(x float64) (float64, bool) { return math.Log10(x), x >= 0 })
+	real1("log10", "The base-10 logarithm; null for a negative number", func(x float64) (float64, bool) { return log10(x), x >= 0 })
 	real1("sign", "-1, 0 or +1 as the number is negative, zero or positive", func(x float64) (float64, bool) {
 		switch {
 		case x > 0:
@@ -61,6 +61,16 @@ func init() {
 		realToBool(func(x float64) bool { return math.IsInf(x, 0) }))
 	scalar("isfinite", 1, 1, "Whether a number is neither infinite nor NaN (false for null)", sig(types.Bool, numArg),
 		realToBool(func(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }))
+}
+
+// log10 is exact for powers of ten (log10(0.1) is -1), which math.Log10's
+// multiplication by 1/ln(10) misses.
+func log10(x float64) float64 {
+	r := math.Log10(x)
+	if k := math.Round(r); k != r && math.Abs(k) < 300 && math.Pow(10, k) == x {
+		return k
+	}
+	return r
 }
 
 func real2(f func(a, b float64) float64) evalFn {

@@ -31,7 +31,9 @@ const (
 // rows of the type Check returned. Eval is called from several goroutines at
 // once and must not keep args.
 //
-// NewAgg returns the empty state of one group of an aggregate.
+// NewAgg returns the empty state of one group of an aggregate. An aggregate
+// whose Eval is set is also a scalar function outside summarize (hll_merge of
+// several sketches); the planner picks the form by where the call is.
 type Spec struct {
 	Name    string
 	Kind    Kind
