@@ -262,7 +262,9 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		b.errs.add(e.Pos, "unknown function '%s'%s", e.Name, didYouMean(e.Name, functions.Names()))
 		return nil
 	}
-	if fn.Kind == functions.Aggregate {
+	// An aggregate that also has a scalar form (hll_merge) is the scalar outside
+	// summarize.
+	if fn.Kind == functions.Aggregate && !(fn.Eval != nil && s.aggs == nil) {
 		switch {
 		case s.aggs != nil:
 			return s.aggs.add(e, fn, span)
