@@ -118,6 +118,16 @@ func (b *binder) aggregation(sc, outer *scope, c *aggCollector, a *parser.NamedE
 		value = p.X
 	}
 	if call, ok := value.(*parser.CallExpr); ok && call.Receiver == nil {
+		if ac, cols, ok := b.percentilesSpread(sc, call); ok {
+			if cols == nil {
+				return it
+			}
+			c.agg.Aggs = append(c.agg.Aggs, ac)
+			c.cols = append(c.cols, Column{Type: types.Dynamic})
+			it.spread = cols
+			it.x = &ColumnRef{Index: len(c.keys) + len(c.agg.Aggs) - 1, T: types.Dynamic}
+			return it
+		}
 		if fn, found := functions.Lookup(call.Name); found && (fn.Name == "arg_max" || fn.Name == "arg_min") {
 			ac, cols := b.argExtreme(sc, fn, call, a, by, c.keys)
 			if cols == nil {
