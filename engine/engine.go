@@ -111,6 +111,10 @@ func (e *Engine) Query(ctx context.Context, text string, opts Options) (*Result,
 		case errors.Is(err, context.DeadlineExceeded):
 			return nil, fmt.Errorf("the query ran past its timeout of %s; narrow it with a shorter time range, where or take: %w", lim.timeout, err)
 		}
+		var el planner.ErrorList
+		if errors.As(err, &el) {
+			return nil, &Error{Source: text, Err: err} // positioned: shown with a caret
+		}
 		return nil, err
 	}
 	res := &Result{Columns: out.Columns, Render: plan.Render, Stats: out.Stats}
@@ -228,7 +232,14 @@ func (e *Engine) Plan(text string) (*planner.Plan, error) {
 	if err != nil {
 		return nil, &Error{Source: text, Err: err}
 	}
-	plan, err := planner.Bind(q, catalog{e.store}, planner.Options{Now: e.now()})
+	host := &planner.Host{Rows: func(n planner.Node, max int) ([][]types.Value, error) {
+		// The binder's probes (bag_unpack and pivot over a table find their
+		// columns in the data): bounded like a query, with the default budget.
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
+		defer cancel()
+		return executor.Rows(ctx, e.store, n, max, executor.Options{MemoryLimit: DefaultMemoryLimit()})
+	}}
+	plan, err := planner.Bind(q, catalog{e.store}, planner.Options{Now: e.now(), Host: host})
 	if err != nil {
 		return nil, &Error{Source: text, Err: err}
 	}

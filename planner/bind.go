@@ -23,6 +23,8 @@ type Catalog interface {
 type Options struct {
 	// Now is the query's start time: now(), ago() and datetime() are relative to it.
 	Now time.Time
+	// Host runs what the binder cannot by itself: see Host. Nil refuses it.
+	Host *Host
 }
 
 // Plan is a bound query.
@@ -148,6 +150,10 @@ func (b *binder) source(src parser.Source) Node {
 		return b.union(nil, s)
 	case *parser.RangeOp:
 		return b.rangeOp(s)
+	case *parser.EvaluateOp:
+		return b.evaluate(nil, s)
+	case *parser.ExternalDataOp:
+		return b.externalData(s)
 	}
 	b.errs.add(src.Start(), "%s is not supported yet", firstWord(parser.FormatNode(src)))
 	return nil
@@ -309,6 +315,12 @@ func (b *binder) operator(in Node, op parser.Operator) Node {
 		return b.topNested(in, o)
 	case *parser.TopHittersOp:
 		return b.topHitters(in, o)
+	case *parser.EvaluateOp:
+		return b.evaluate(in, o)
+	case *parser.MvApplyOp:
+		return b.mvApply(in, o)
+	case *parser.ParseKvOp:
+		return b.parseKv(in, o)
 	}
 	b.errs.add(op.Start(), "operator '%s' is not supported yet", firstWord(parser.FormatNode(op)))
 	return nil
