@@ -219,6 +219,58 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		return nil
 	}
 	switch e.Name {
+	case "pack_all":
+		// The row as a property bag: bag_pack of every column in scope.
+		if len(e.Args) > 1 {
+			b.errs.add(e.Pos, "pack_all() takes at most one argument, ignore_null_empty")
+			return nil
+		}
+		if len(e.Args) == 1 {
+			c, ok := s.bindExpr(e.Args[0]).(*Const)
+			if !ok || c.V.Type != types.Bool {
+				b.errs.add(e.Args[0].Start(), "pack_all(): ignore_null_empty must be a constant bool")
+				return nil
+			}
+			if c.V.I != 0 {
+				b.errs.add(e.Args[0].Start(), "pack_all(true), which leaves out null and empty values, is not supported yet")
+				return nil
+			}
+		}
+		var args []Expr
+		for i, c := range s.cols {
+			args = append(args, &Const{At: span, V: types.NewString(c.Name)}, &ColumnRef{At: span, Index: i, Name: c.Name, T: c.Type})
+		}
+		if len(args) == 0 {
+			return &Const{At: span, V: types.NewDynamic(map[string]any{})}
+		}
+		return s.call(span, "bag_pack", args)
+	case "replace":
+		// The older name of replace_regex, with the text last:
+		// replace(regex, rewrite, text) is replace_regex(text, regex, rewrite).
+		if len(e.Args) == 3 {
+			args := make([]Expr, 3)
+			for i, a := range e.Args {
+				if args[i] = s.bindExpr(a); args[i] == nil {
+					return nil
+				}
+			}
+			return s.callAt(span, e.Pos, "replace_regex", []Expr{args[2], args[0], args[1]})
+		}
+	case "column_ifexists":
+		// The column when the input has it, else the default.
+		if len(e.Args) != 2 {
+			b.errs.add(e.Pos, "column_ifexists() takes a column name and a default value")
+			return nil
+		}
+		name, ok := s.bindExpr(e.Args[0]).(*Const)
+		if !ok || name.V.Type != types.String {
+			b.errs.add(e.Args[0].Start(), "column_ifexists(): the column name must be a constant string")
+			return nil
+		}
+		if i := s.lookup(name.V.S); i >= 0 {
+			return &ColumnRef{At: span, Index: i, Name: name.V.S, T: s.cols[i].Type}
+		}
+		return s.bindExpr(e.Args[1])
 	case "ingestion_time":
 		// The store keeps no per-row ingestion time; the row's event time stands in,
 		// which is what hunts that filter on ingestion_time() > ago(1d) need.

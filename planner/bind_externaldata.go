@@ -46,6 +46,7 @@ func (b *binder) externalData(o *parser.ExternalDataOp) Node {
 	}
 	sc := &scope{b: b}
 	format, skipFirst := "", false
+	var formatAt parser.Position
 	for _, s := range o.With {
 		val, ok := b.constSetting(sc, s)
 		if !ok {
@@ -54,10 +55,7 @@ func (b *binder) externalData(o *parser.ExternalDataOp) Node {
 		switch strings.ToLower(s.Name.Value) {
 		case "format":
 			format = strings.ToLower(types.Format(val))
-			if format != "csv" && format != "json" && format != "multijson" {
-				b.errs.add(s.Value.Start(), "unsupported externaldata format '%s'; expected csv or json", format)
-				return nil
-			}
+			formatAt = s.Value.Start()
 		case "ignorefirstrecord":
 			skipFirst = val.Type == types.Bool && val.I != 0
 		default:
@@ -75,6 +73,10 @@ func (b *binder) externalData(o *parser.ExternalDataOp) Node {
 			return refuse(v.Out, x.Start(), "externaldata cannot read '%s': Spoor does not reach outside the store unless the server's allow-list permits the source", uri)
 		}
 		uris = append(uris, uri)
+	}
+	if format != "" && format != "csv" && format != "json" && format != "multijson" {
+		b.errs.add(formatAt, "unsupported externaldata format '%s'; expected csv or json", format)
+		return nil
 	}
 	for i, uri := range uris {
 		f := format
