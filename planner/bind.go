@@ -154,6 +154,10 @@ func (b *binder) source(src parser.Source) Node {
 		return b.evaluate(nil, s)
 	case *parser.ExternalDataOp:
 		return b.externalData(s)
+	case *parser.SearchOp:
+		return b.search(nil, s)
+	case *parser.FindOp:
+		return b.find(s)
 	}
 	b.errs.add(src.Start(), "%s is not supported yet", firstWord(parser.FormatNode(src)))
 	return nil
@@ -321,6 +325,16 @@ func (b *binder) operator(in Node, op parser.Operator) Node {
 		return b.mvApply(in, o)
 	case *parser.ParseKvOp:
 		return b.parseKv(in, o)
+	case *parser.SampleOp:
+		return b.sample(in, o)
+	case *parser.SampleDistinctOp:
+		return b.sampleDistinct(in, o)
+	case *parser.FacetOp:
+		return b.facet(in, o)
+	case *parser.PartitionOp:
+		return b.partition(in, o)
+	case *parser.SearchOp:
+		return b.search(in, o)
 	}
 	b.errs.add(op.Start(), "operator '%s' is not supported yet", firstWord(parser.FormatNode(op)))
 	return nil

@@ -25,18 +25,46 @@ func (b *binder) union(in Node, o *parser.UnionOp) Node {
 		u.Legs = append(u.Legs, in)
 		u.SourceNames = append(u.SourceNames, name)
 	}
-	for _, item := range o.Tables {
+	legs, names, legsOK := b.tableItems(o.Tables, fuzzy, len(u.Legs))
+	u.Legs, u.SourceNames = append(u.Legs, legs...), append(u.SourceNames, names...)
+	if !ok || !legsOK {
+		return nil
+	}
+	if len(u.Legs) == 0 {
+		b.errs.add(o.Pos, "'union' found none of its tables")
+		return nil
+	}
+	unionSchema(u, source)
+	if source != "" && indexOf(u.Out[1:], source) >= 0 {
+		b.errs.add(o.Pos, "withsource column '%s' is already a column of the union", source)
+		return nil
+	}
+	return u
+}
+
+// tableItems binds the table list of union, search and find: names,
+// wildcard patterns matched against the catalog and let-bound tables,
+// parenthesised subqueries and let names. It returns each table with the
+// name its rows are tagged with; an unnamed one is union_argN, N counting
+// from first. With fuzzy set (union's isfuzzy=true), a table that does not
+// resolve, or a subquery that fails to bind, is left out instead of being an
+// error.
+func (b *binder) tableItems(items []*parser.TableItem, fuzzy bool, first int) ([]Node, []string, bool) {
+	var legs []Node
+	var names []string
+	ok := true
+	for _, item := range items {
 		switch {
 		case item.Pattern != nil && strings.Contains(item.Pattern.Pattern, "*"):
-			names := b.matchTables(item.Pattern.Pattern)
-			if len(names) == 0 && !fuzzy {
+			matched := b.matchTables(item.Pattern.Pattern)
+			if len(matched) == 0 && !fuzzy {
 				b.errs.add(item.Pattern.Pos, "no table matches '%s'", item.Pattern.Pattern)
 				ok = false
 			}
-			for _, name := range names {
+			for _, name := range matched {
 				if n := b.table(name, item.Pattern.Pos); n != nil {
-					u.Legs = append(u.Legs, n)
-					u.SourceNames = append(u.SourceNames, name)
+					legs = append(legs, n)
+					names = append(names, name)
 				} else {
 					ok = false
 				}
@@ -51,35 +79,29 @@ func (b *binder) union(in Node, o *parser.UnionOp) Node {
 				ok = false
 				continue
 			}
-			u.Legs = append(u.Legs, n)
-			u.SourceNames = append(u.SourceNames, name)
+			legs = append(legs, n)
+			names = append(names, name)
 		default:
+			before := len(b.errs.list)
 			n := b.tableExpr(item.X)
+			if fuzzy && len(b.errs.list) > before {
+				// isfuzzy leaves out a leg that does not resolve.
+				b.errs.list = b.errs.list[:before]
+				continue
+			}
 			if n == nil {
 				ok = false
 				continue
 			}
-			name := "union_arg" + strconv.Itoa(len(u.Legs))
+			name := "union_arg" + strconv.Itoa(first+len(legs))
 			if nr, isName := item.X.(*parser.NameRef); isName {
 				name = nr.Name
 			}
-			u.Legs = append(u.Legs, n)
-			u.SourceNames = append(u.SourceNames, name)
+			legs = append(legs, n)
+			names = append(names, name)
 		}
 	}
-	if !ok {
-		return nil
-	}
-	if len(u.Legs) == 0 {
-		b.errs.add(o.Pos, "'union' found none of its tables")
-		return nil
-	}
-	unionSchema(u, source)
-	if source != "" && indexOf(u.Out[1:], source) >= 0 {
-		b.errs.add(o.Pos, "withsource column '%s' is already a column of the union", source)
-		return nil
-	}
-	return u
+	return legs, names, ok
 }
 
 // unionOptions reads kind=, withsource= (or with_source=) and isfuzzy=; every
@@ -186,10 +208,26 @@ func unionSchema(u *Union, source string) {
 	if source != "" {
 		u.Out = append(u.Out, Column{Name: source, Type: types.String})
 	}
+	// A name suffixed with its type that is already taken, by the source
+	// column or a column of that very name, takes a number too: x_long1.
+	taken := map[string]bool{source: source != ""}
+	for _, k := range kept {
+		if typesOf[k.name] == 1 {
+			taken[k.name] = true
+		}
+	}
 	for _, k := range kept {
 		name := k.name
 		if typesOf[k.name] > 1 {
 			name += "_" + k.t.String()
+			if taken[name] {
+				i := 1
+				for taken[name+strconv.Itoa(i)] {
+					i++
+				}
+				name += strconv.Itoa(i)
+			}
+			taken[name] = true
 		}
 		pos[k] = len(u.Out)
 		u.Out = append(u.Out, Column{Name: name, Type: k.t})
