@@ -386,6 +386,9 @@ func (b *binder) sortKeys(sc *scope, keys []*parser.SortKey) []SortKey {
 // A column whose expression fails still gets its name, with an unknown type,
 // so that the rest of the query is checked too.
 func (b *binder) project(in Node, sc *scope, cols []*parser.NamedExpr, extend bool) Node {
+	if n, ok := b.projectMulti(in, sc, cols, extend); ok {
+		return n
+	}
 	p := &Project{Input: in}
 	if extend {
 		for i, c := range sc.cols {
