@@ -1,12 +1,13 @@
 package storage
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -67,6 +68,10 @@ func (s *Store) Seal(table string) error {
 	// the old backing array.
 	t.hot = append([]*hotBatch(nil), t.hot[len(batches):]...)
 	t.hotRows -= rows
+	for _, b := range batches {
+		t.hotBytes -= b.bytes
+		s.hotBytes -= b.bytes
+	}
 	t.sealed = watermark
 	t.segments = append(t.segments, infos...)
 	sortSegments(t.segments)
@@ -101,6 +106,7 @@ func (s *Store) SealAll() error {
 // rows straight from the batches without first concatenating them.
 type rowSet struct {
 	parts  [][]*vector.Vector // parts[p][column]
+	texts  [][][]string       // texts[p][column]: a dynamic column's JSON texts, if kept
 	starts []int              // first global row of each part
 	part   []int32            // part of each global row
 	rows   int
@@ -120,11 +126,14 @@ func newRowSet(parts [][]*vector.Vector, lens []int) *rowSet {
 
 func batchRows(batches []*hotBatch) *rowSet {
 	parts := make([][]*vector.Vector, len(batches))
+	texts := make([][][]string, len(batches))
 	lens := make([]int, len(batches))
 	for i, b := range batches {
-		parts[i], lens[i] = b.cols, b.rows
+		parts[i], texts[i], lens[i] = b.cols, b.texts, b.rows
 	}
-	return newRowSet(parts, lens)
+	rs := newRowSet(parts, lens)
+	rs.texts = texts
+	return rs
 }
 
 // at returns the vector and the row within it of global row r in column ci.
@@ -133,45 +142,210 @@ func (rs *rowSet) at(ci, r int) (*vector.Vector, int) {
 	return rs.parts[p][ci], r - rs.starts[p]
 }
 
-// gather builds a vector of column ci from the given global rows.
-func (rs *rowSet) gather(ci int, idx []int) *vector.Vector {
-	if len(rs.parts) == 1 {
-		return vector.Gather(rs.parts[0][ci], idx)
+// gatherer copies columns of a rowSet at a fixed list of rows into one
+// reused vector, a column at a time: a segment is written column by column, so
+// only one gathered column is alive at once.
+type gatherer struct {
+	rs       *rowSet
+	idx      []int
+	identity bool    // idx is 0..rows-1 of a single part: no copy needed
+	part     []int32 // part of each row of idx
+	off      []int32 // row within its part
+	out      vector.Vector
+	ints     [][]int64  // scratch: a column's payload in each part
+	strs     [][]string // likewise
+	text     []string   // gathered JSON texts of a dynamic column
+}
+
+func newGatherer(rs *rowSet, idx []int) *gatherer {
+	g := &gatherer{rs: rs, idx: idx}
+	if len(rs.parts) == 1 && len(idx) == rs.rows {
+		g.identity = true
+		for i, r := range idx {
+			if r != i {
+				g.identity = false
+				break
+			}
+		}
 	}
+	if g.identity {
+		return g
+	}
+	g.part = make([]int32, len(idx))
+	g.off = make([]int32, len(idx))
+	for i, r := range idx {
+		p := rs.part[r]
+		g.part[i], g.off[i] = p, int32(r-rs.starts[p])
+	}
+	return g
+}
+
+// column returns column ci at the gatherer's rows and, for a dynamic column
+// whose JSON texts were kept, those texts (then the vector has only its null
+// bitmap). Both are reused by the next call.
+func (g *gatherer) column(ci int) (*vector.Vector, []string) {
+	rs := g.rs
+	texts := rs.textsOf(ci)
+	if g.identity {
+		if texts != nil {
+			return rs.parts[0][ci], texts[0]
+		}
+		return rs.parts[0][ci], nil
+	}
+	n := len(g.idx)
 	t := rs.parts[0][ci].Type
-	out := &vector.Vector{Type: t, Len: len(idx)}
+	out := &g.out
+	// Drop the previous column's references before reuse.
+	clear(out.Strs)
+	clear(out.Dyn)
+	clear(g.text)
+	*out = vector.Vector{Type: t, Len: n, Ints: out.Ints[:0], Reals: out.Reals[:0], Strs: out.Strs[:0], Dyn: out.Dyn[:0], Nulls: out.Nulls[:0]}
+	anyNulls := false
+	for _, p := range rs.parts {
+		if p[ci].Nulls != nil {
+			anyNulls = true
+			break
+		}
+	}
+	part, off := g.part[:n], g.off[:n]
 	switch vector.Storage(t) {
 	case vector.StoreInts:
-		out.Ints = make([]int64, len(idx))
-		for i, r := range idx {
-			v, k := rs.at(ci, r)
-			out.Ints[i] = v.Ints[k]
+		src := g.ints[:0]
+		for _, p := range rs.parts {
+			src = append(src, p[ci].Ints)
 		}
+		out.Ints = slices.Grow(out.Ints, n)[:n]
+		for i := range out.Ints {
+			out.Ints[i] = src[part[i]][off[i]]
+		}
+		g.ints = src
 	case vector.StoreReals:
-		out.Reals = make([]float64, len(idx))
-		for i, r := range idx {
-			v, k := rs.at(ci, r)
-			out.Reals[i] = v.Reals[k]
+		out.Reals = slices.Grow(out.Reals, n)[:n]
+		for i := range out.Reals {
+			out.Reals[i] = rs.parts[part[i]][ci].Reals[off[i]]
 		}
 	case vector.StoreStrs:
-		out.Strs = make([]string, len(idx))
-		for i, r := range idx {
-			v, k := rs.at(ci, r)
-			out.Strs[i] = v.Strs[k]
+		src := g.strs[:0]
+		for _, p := range rs.parts {
+			src = append(src, p[ci].Strs)
 		}
+		out.Strs = slices.Grow(out.Strs, n)[:n]
+		for i := range out.Strs {
+			out.Strs[i] = src[part[i]][off[i]]
+		}
+		clear(src)
+		g.strs = src
 	case vector.StoreDyn:
-		out.Dyn = make([]any, len(idx))
-		for i, r := range idx {
-			v, k := rs.at(ci, r)
-			out.Dyn[i] = v.Dyn[k]
+		if texts != nil {
+			g.text = slices.Grow(g.text[:0], n)[:n]
+			for i := range g.text {
+				g.text[i] = texts[part[i]][off[i]]
+			}
+			break
+		}
+		out.Dyn = slices.Grow(out.Dyn, n)[:n]
+		for i := range out.Dyn {
+			out.Dyn[i] = rs.parts[part[i]][ci].Dyn[off[i]]
 		}
 	}
-	for i, r := range idx {
-		if v, k := rs.at(ci, r); v.IsNull(k) {
-			out.SetNull(i)
+	if anyNulls {
+		out.Nulls = slices.Grow(out.Nulls, (n+63)/64)[:(n+63)/64]
+		clear(out.Nulls)
+		for i := range n {
+			if rs.parts[g.part[i]][ci].IsNull(int(g.off[i])) {
+				out.Nulls[i>>6] |= 1 << (uint(i) & 63)
+			}
 		}
+	} else {
+		out.Nulls = nil
+	}
+	if texts != nil {
+		return out, g.text
+	}
+	return out, nil
+}
+
+// textsOf returns the kept JSON texts of dynamic column ci in every part, or
+// nil unless all parts kept them.
+func (rs *rowSet) textsOf(ci int) [][]string {
+	if len(rs.texts) != len(rs.parts) || vector.Storage(rs.parts[0][ci].Type) != vector.StoreDyn {
+		return nil
+	}
+	out := make([][]string, len(rs.parts))
+	for p, t := range rs.texts {
+		if ci >= len(t) || t[ci] == nil {
+			return nil
+		}
+		out[p] = t[ci]
 	}
 	return out
+}
+
+// release drops the references the gatherer holds.
+func (g *gatherer) release() {
+	clear(g.out.Strs)
+	clear(g.out.Dyn)
+	g.out = vector.Vector{}
+	g.text = nil
+}
+
+// timeOrder returns the rows of rs in ascending order of the time column ti,
+// keeping arrival order among equal times, with each row's time and whether
+// it is null.
+func timeOrder(rs *rowSet, ti int) (order []int, times []int64, nulls []bool) {
+	rows := rs.rows
+	order = make([]int, rows)
+	times = make([]int64, rows)
+	nulls = make([]bool, rows)
+	sorted := true
+	r := 0
+	for p, part := range rs.parts {
+		v := part[ti]
+		n := rs.partLen(p)
+		copy(times[r:r+n], v.Ints[:n])
+		if v.Nulls != nil {
+			for k := range n {
+				nulls[r+k] = v.IsNull(k)
+			}
+		}
+		r += n
+	}
+	for i := range order {
+		order[i] = i
+		if i > 0 && times[i] < times[i-1] {
+			sorted = false
+		}
+	}
+	if sorted {
+		return order, times, nulls
+	}
+	// Ties broken by row number make the unstable sort stable.
+	type key struct {
+		t int64
+		r int
+	}
+	keys := make([]key, rows)
+	for i := range keys {
+		keys[i] = key{times[i], i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.t != b.t {
+			return cmp.Compare(a.t, b.t)
+		}
+		return cmp.Compare(a.r, b.r)
+	})
+	for i, k := range keys {
+		order[i] = k.r
+	}
+	return order, times, nulls
+}
+
+// partLen is the number of rows of part p.
+func (rs *rowSet) partLen(p int) int {
+	if p+1 < len(rs.starts) {
+		return rs.starts[p+1] - rs.starts[p]
+	}
+	return rs.rows - rs.starts[p]
 }
 
 // writeSegments sorts rows by the time column, splits them by UTC day and into
@@ -179,26 +353,24 @@ func (rs *rowSet) gather(ci int, idx []int) *vector.Vector {
 // ids of one call unique.
 func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*segInfo, error) {
 	rows := rs.rows
-	order := make([]int, rows)
-	for i := range order {
-		order[i] = i
-	}
 	ti := def.Index(def.TimeColumn)
+	var order []int
 	// Rows are grouped by day number; a null time goes to day 0 (0001-01-01).
 	dayNum := func(int) int64 { return -1 }
 	if ti >= 0 {
-		times := make([]int64, rows)
-		nulls := make([]bool, rows)
-		for r := range times {
-			v, k := rs.at(ti, r)
-			times[r], nulls[r] = v.Ints[k], v.IsNull(k)
-		}
-		sort.SliceStable(order, func(a, b int) bool { return times[order[a]] < times[order[b]] })
+		var times []int64
+		var nulls []bool
+		order, times, nulls = timeOrder(rs, ti)
 		dayNum = func(r int) int64 {
 			if nulls[r] {
 				return 0
 			}
 			return times[r] / types.TicksPerDay
+		}
+	} else {
+		order = make([]int, rows)
+		for i := range order {
+			order[i] = i
 		}
 	}
 	dayName := func(d int64) string {
@@ -225,24 +397,28 @@ func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*seg
 	}
 	// Segments are encoded, written and fsynced in parallel: compression is the
 	// CPU cost and fsync the wait, and a seal of a month of data writes 30 files.
+	// The largest go first so that the last one does not run alone.
+	byRows := make([]int, len(jobs))
+	for k := range byRows {
+		byRows[k] = k
+	}
+	slices.SortStableFunc(byRows, func(a, b int) int { return cmp.Compare(jobs[b].si.Rows, jobs[a].si.Rows) })
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(2, s.opts.Parallelism))
-	for k := range jobs {
+	for _, k := range byRows {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func(k int) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			si, idx := jobs[k].si, jobs[k].idx
-			seg := make([]*vector.Vector, len(def.Columns))
-			for ci := range seg {
-				seg[ci] = rs.gather(ci, idx)
-			}
+			g := newGatherer(rs, idx)
 			if ti >= 0 {
-				si.MinTime, si.MaxTime = seg[ti].Ints[0], seg[ti].Ints[len(idx)-1]
+				si.MinTime, si.MaxTime = rs.timeAt(ti, idx[0]), rs.timeAt(ti, idx[len(idx)-1])
 			}
-			si.Bytes, si.Raw, errs[k] = writeSegment(s.segmentPath(si), def, seg, len(idx))
+			si.Bytes, si.Raw, errs[k] = writeSegment(s.segmentPath(si), def, g.column, len(idx))
+			g.release()
 		}(k)
 	}
 	wg.Wait()
@@ -268,6 +444,12 @@ func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*seg
 		return nil, firstErr
 	}
 	return infos, nil
+}
+
+// timeAt is the time column's value at global row r.
+func (rs *rowSet) timeAt(ti, r int) int64 {
+	v, k := rs.at(ti, r)
+	return v.Ints[k]
 }
 
 // applyRetention drops whole segments whose newest row is older than the

@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 
@@ -32,6 +34,33 @@ type segmentWriter struct {
 	w   *bufio.Writer
 	off int64
 	buf []byte
+
+	// Scratch reused from column to column and, through writerPool, from
+	// segment to segment.
+	payload []byte
+	dicts   codec.DictBuilder
+	terms   *codec.TermIndexBuilder
+	bitmaps codec.RowBitmapWriter
+	starts  []uint32 // code index: first position of each code in rows
+	rows    []uint32 // code index: rows grouped by code
+	nulls   []uint64
+}
+
+// writerPool keeps segment writers with their buffers: a seal writes a segment
+// per day, and a column's scratch is as large as its rows.
+var writerPool = sync.Pool{New: func() any {
+	return &segmentWriter{w: bufio.NewWriterSize(nil, 256<<10), terms: codec.NewTermIndexBuilder()}
+}}
+
+// colSource yields a segment's columns in table column order: the vector and,
+// for a dynamic column, optionally its rows as JSON text (then only the
+// vector's null bitmap is read). What it returns is only read until the next
+// call.
+type colSource func(ci int) (*vector.Vector, []string)
+
+// vectorSource serves columns that are already whole vectors.
+func vectorSource(cols []*vector.Vector) colSource {
+	return func(ci int) (*vector.Vector, []string) { return cols[ci], nil }
 }
 
 func (sw *segmentWriter) write(b []byte) error {
@@ -42,8 +71,11 @@ func (sw *segmentWriter) write(b []byte) error {
 
 // frame writes payload as a checksummed frame and returns its region.
 func (sw *segmentWriter) frame(payload []byte) (region, error) {
-	sw.buf = codec.AppendFrame(sw.buf[:0], payload)
-	r := region{Off: sw.off, Len: int64(len(sw.buf))}
+	r := region{Off: sw.off, Len: int64(len(payload) + codec.FrameOverhead)}
+	if err := sw.write(payload); err != nil {
+		return r, err
+	}
+	sw.buf = codec.AppendChecksum(sw.buf[:0], payload)
 	return r, sw.write(sw.buf)
 }
 
@@ -51,7 +83,7 @@ func (sw *segmentWriter) frame(payload []byte) (region, error) {
 // fsyncs it and renames it into place. The caller fsyncs the directory (once for
 // all the segments it writes there). It returns the file's size and the columns'
 // uncompressed size.
-func writeSegment(path string, t *schema.Table, cols []*vector.Vector, rows int) (size, raw int64, err error) {
+func writeSegment(path string, t *schema.Table, cols colSource, rows int) (size, raw int64, err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, 0, err
@@ -61,11 +93,16 @@ func writeSegment(path string, t *schema.Table, cols []*vector.Vector, rows int)
 	if err != nil {
 		return 0, 0, err
 	}
-	sw := &segmentWriter{f: f, w: bufio.NewWriterSize(f, 1<<20)}
+	sw := writerPool.Get().(*segmentWriter)
+	sw.f, sw.off = f, 0
+	sw.w.Reset(f)
 	size, raw, err = sw.writeAll(t, cols, rows)
 	if err == nil {
 		err = sw.w.Flush()
 	}
+	sw.f = nil
+	sw.w.Reset(nil)
+	sw.release()
 	if err == nil {
 		err = f.Sync()
 	}
@@ -83,6 +120,16 @@ func writeSegment(path string, t *schema.Table, cols []*vector.Vector, rows int)
 	return size, raw, nil
 }
 
+// release returns the writer to the pool unless its scratch grew huge.
+func (sw *segmentWriter) release() {
+	const maxKeep = 64 << 20
+	if cap(sw.payload) > maxKeep || cap(sw.buf) > maxKeep || cap(sw.rows) > maxKeep/4 {
+		return
+	}
+	sw.terms.Reset()
+	writerPool.Put(sw)
+}
+
 // syncDir makes a rename or removal in dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
@@ -93,23 +140,25 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-func (sw *segmentWriter) writeAll(t *schema.Table, cols []*vector.Vector, rows int) (size, raw int64, err error) {
+func (sw *segmentWriter) writeAll(t *schema.Table, cols colSource, rows int) (size, raw int64, err error) {
 	header := append([]byte(segMagic), 0, 0, 0, 0)
 	binary.LittleEndian.PutUint32(header[8:], segVersion)
 	if err := sw.write(header); err != nil {
 		return 0, 0, err
 	}
 	footer := segmentFooter{Table: t.Name, Rows: rows, TimeCol: t.TimeColumn}
+	ti := t.Index(t.TimeColumn)
 	for i, c := range t.Columns {
-		meta, err := sw.writeColumn(c, cols[i], rows)
+		v, texts := cols(i)
+		if i == ti && rows > 0 {
+			footer.MinTime, footer.MaxTime = v.Ints[0], v.Ints[rows-1]
+		}
+		meta, err := sw.writeColumn(c, v, texts, rows)
 		if err != nil {
 			return 0, 0, fmt.Errorf("column %s: %w", c.Name, err)
 		}
 		footer.Columns = append(footer.Columns, meta)
 		raw += meta.RawBytes
-	}
-	if ti := t.Index(t.TimeColumn); ti >= 0 && rows > 0 {
-		footer.MinTime, footer.MaxTime = cols[ti].Ints[0], cols[ti].Ints[rows-1]
 	}
 	js, err := json.Marshal(&footer)
 	if err != nil {
@@ -125,7 +174,7 @@ func (sw *segmentWriter) writeAll(t *schema.Table, cols []*vector.Vector, rows i
 	return sw.off, raw, nil
 }
 
-func (sw *segmentWriter) writeColumn(c schema.Column, v *vector.Vector, rows int) (columnMeta, error) {
+func (sw *segmentWriter) writeColumn(c schema.Column, v *vector.Vector, texts []string, rows int) (columnMeta, error) {
 	meta := columnMeta{Name: c.Name, Type: c.Type.String()}
 	start := sw.off
 	var err error
@@ -142,12 +191,15 @@ func (sw *segmentWriter) writeColumn(c schema.Column, v *vector.Vector, rows int
 		err = sw.writeStrings(&meta, v.Strs[:rows])
 	case vector.StoreDyn:
 		meta.Enc = encDynamic
-		texts := make([]string, rows)
-		for i := 0; i < rows; i++ {
-			if !v.IsNull(i) {
-				texts[i] = types.DynamicToJSON(v.Dyn[i])
+		if texts == nil {
+			texts = make([]string, rows)
+			for i := 0; i < rows; i++ {
+				if !v.IsNull(i) {
+					texts[i] = types.DynamicToJSON(v.Dyn[i])
+				}
 			}
 		}
+		texts = texts[:rows]
 		for _, s := range texts {
 			meta.RawBytes += int64(len(s)) + 4
 		}
@@ -165,7 +217,8 @@ func blockBounds(rows, b int) (int, int) {
 // writeNumericBlocks writes ints or reals in blocks, each with its zone map and
 // null bitmap.
 func (sw *segmentWriter) writeNumericBlocks(meta *columnMeta, v *vector.Vector, rows int) error {
-	var payload []byte
+	payload := sw.payload
+	defer func() { sw.payload = payload }()
 	for b := 0; b*blockRows < rows; b++ {
 		lo, hi := blockBounds(rows, b)
 		bm := blockMeta{Rows: hi - lo}
@@ -224,46 +277,69 @@ func (sw *segmentWriter) writeStrings(meta *columnMeta, vals []string) error {
 	for _, s := range vals {
 		meta.RawBytes += int64(len(s)) + 4
 	}
-	// A sample decides cheaply against high-cardinality columns (command lines,
-	// hashes); the dictionary itself then confirms the rest.
+	// The first rows decide cheaply against high-cardinality columns (command
+	// lines, hashes): more than dictMaxRatio of them distinct, and more than 64.
+	// The dictionary's size then decides on the rest.
 	limit := min(dictMaxDistinct, int(float64(len(vals))*dictMaxRatio)+16)
-	sample := vals[:min(len(vals), 4096)]
-	distinct := make(map[string]struct{}, 256)
-	for _, s := range sample {
-		distinct[s] = struct{}{}
-	}
-	if len(distinct) > 64 && float64(len(distinct)) > float64(len(sample))*dictMaxRatio {
-		return sw.writeFreeText(meta, vals, nil)
-	}
-	dict, codes := codec.BuildDict(vals)
-	if len(dict) > limit {
+	const sampleRows = 4096
+	sampleMax := max(64, int(float64(min(len(vals), sampleRows))*dictMaxRatio))
+	dict, codes, ok := sw.dicts.Build(vals, limit, sampleRows, sampleMax)
+	if !ok {
 		return sw.writeFreeText(meta, vals, nil)
 	}
 	meta.Enc = encDict
 	var err error
-	if meta.Dict, err = sw.frame(codec.AppendDict(nil, dict, codec.Zstd)); err != nil {
+	sw.payload = codec.AppendDict(sw.payload[:0], dict, codec.Zstd)
+	if meta.Dict, err = sw.frame(sw.payload); err != nil {
 		return err
 	}
-	var payload []byte
 	for b := 0; b*blockRows < len(vals); b++ {
 		lo, hi := blockBounds(len(vals), b)
-		payload = codec.AppendCodes(payload[:0], codes[lo:hi])
-		r, err := sw.frame(payload)
+		sw.payload = codec.AppendCodes(sw.payload[:0], codes[lo:hi])
+		r, err := sw.frame(sw.payload)
 		if err != nil {
 			return err
 		}
 		meta.Blocks = append(meta.Blocks, blockMeta{Data: r, Rows: hi - lo})
 	}
 	// The code index: one bitmap of rows per dictionary code.
-	bitmaps := make([]*roaring.Bitmap, len(dict))
-	for i := range bitmaps {
-		bitmaps[i] = roaring.New()
-	}
-	for row, c := range codes {
-		bitmaps[c].Add(uint32(row))
-	}
-	meta.Codes, err = sw.frame(encodeBitmapList(bitmaps))
+	sw.payload = sw.appendCodeIndex(sw.payload[:0], codes, len(dict))
+	meta.Codes, err = sw.frame(sw.payload)
 	return err
+}
+
+// appendCodeIndex appends the bitmaps of rows of each of n codes: a count, an
+// offsets table and the bitmaps in roaring's portable format. Rows are grouped
+// by code with a counting sort, so each bitmap is built from an ascending list
+// in one go.
+func (sw *segmentWriter) appendCodeIndex(dst []byte, codes []uint32, n int) []byte {
+	starts := slices.Grow(sw.starts[:0], n+1)[:n+1]
+	clear(starts)
+	for _, c := range codes {
+		starts[c+1]++
+	}
+	for i := 1; i <= n; i++ {
+		starts[i] += starts[i-1]
+	}
+	rows := slices.Grow(sw.rows[:0], len(codes))[:len(codes)]
+	for r, c := range codes {
+		rows[starts[c]] = uint32(r)
+		starts[c]++
+	}
+	// starts[c] is now the end of code c's rows.
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(n))
+	offs := len(dst)
+	dst = append(dst, make([]byte, 4*(n+1))...)
+	base := len(dst)
+	lo := uint32(0)
+	for c := 0; c < n; c++ {
+		binary.LittleEndian.PutUint32(dst[offs+4*c:], uint32(len(dst)-base))
+		dst = sw.bitmaps.Append(dst, rows[lo:starts[c]])
+		lo = starts[c]
+	}
+	binary.LittleEndian.PutUint32(dst[offs+4*n:], uint32(len(dst)-base))
+	sw.starts, sw.rows = starts, rows
+	return dst
 }
 
 // writeFreeText writes compressed text blocks and a term index. v, when set,
@@ -272,8 +348,10 @@ func (sw *segmentWriter) writeFreeText(meta *columnMeta, vals []string, v *vecto
 	if meta.Enc == "" {
 		meta.Enc = encStrings
 	}
-	tib := codec.NewTermIndexBuilder()
-	var payload []byte
+	tib := sw.terms
+	tib.Reset()
+	payload := sw.payload
+	defer func() { sw.payload = payload }()
 	for b := 0; b*blockRows < len(vals); b++ {
 		lo, hi := blockBounds(len(vals), b)
 		bm := blockMeta{Rows: hi - lo}
@@ -301,34 +379,20 @@ func (sw *segmentWriter) writeFreeText(meta *columnMeta, vals []string, v *vecto
 				}
 			}
 		}
+		// vals outlive the builder's use below, so terms may view them.
 		for i := lo; i < hi; i++ {
-			tib.Add(uint32(i), vals[i])
+			tib.AddView(uint32(i), vals[i])
 		}
 		meta.Blocks = append(meta.Blocks, bm)
 	}
 	var err error
-	meta.Terms, err = sw.frame(tib.AppendTo(nil))
+	payload = tib.AppendTo(payload[:0])
+	meta.Terms, err = sw.frame(payload)
+	tib.Reset()
 	return err
 }
 
-// encodeBitmapList serialises bitmaps as a count, an offsets table and the
-// bitmaps in roaring's portable format.
-func encodeBitmapList(bms []*roaring.Bitmap) []byte {
-	out := binary.LittleEndian.AppendUint32(nil, uint32(len(bms)))
-	offs := len(out)
-	out = append(out, make([]byte, 4*(len(bms)+1))...)
-	base := len(out)
-	for i, bm := range bms {
-		binary.LittleEndian.PutUint32(out[offs+4*i:], uint32(len(out)-base))
-		bm.RunOptimize()
-		b, _ := bm.ToBytes()
-		out = append(out, b...)
-	}
-	binary.LittleEndian.PutUint32(out[offs+4*len(bms):], uint32(len(out)-base))
-	return out
-}
-
-// bitmapList is a read-only view of encodeBitmapList's output.
+// bitmapList is a read-only view of a code index (see appendCodeIndex).
 type bitmapList struct {
 	offs []byte
 	data []byte

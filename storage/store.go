@@ -31,6 +31,11 @@ type Options struct {
 	// SealAge is how long rows may stay hot before NeedsSeal says to seal them
 	// (default 5 minutes).
 	SealAge time.Duration
+	// HotBytes bounds the memory that hot rows of all tables take together
+	// (estimated; default 256 MiB): beyond it, NeedsSeal says to seal the table
+	// holding the most, even below SealRows. Hot rows are column vectors on the
+	// heap, and a large heap of them makes every collection slow.
+	HotBytes int64
 	// SegmentRows caps the rows of one segment (default 1,048,576).
 	SegmentRows int
 	// SyncBatch trades up to a second of acknowledged rows on power failure (never
@@ -55,6 +60,9 @@ func (o *Options) fill() {
 	if o.SealAge <= 0 {
 		o.SealAge = 5 * time.Minute
 	}
+	if o.HotBytes <= 0 {
+		o.HotBytes = 256 << 20
+	}
 	if o.SegmentRows <= 0 {
 		o.SegmentRows = 1 << 20
 	}
@@ -73,9 +81,10 @@ type Store struct {
 	db   *badger.DB
 	opts Options
 
-	mu      sync.RWMutex
-	tables  map[string]*tableState
-	retired []*segInfo // merged away by compaction; files removed at close
+	mu       sync.RWMutex
+	tables   map[string]*tableState
+	retired  []*segInfo // merged away by compaction; files removed at close
+	hotBytes int64      // estimated memory of all hot batches
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -93,6 +102,7 @@ type tableState struct {
 	sealed   uint64 // every hot batch with seq <= sealed is in segments
 	hot      []*hotBatch
 	hotRows  int
+	hotBytes int64
 	segments []*segInfo
 }
 
@@ -272,16 +282,21 @@ func (s *Store) load() error {
 				continue
 			}
 			var cols []*vector.Vector
-			var rows int
+			var texts [][]string
+			var rows, size int
 			if err := it.Item().Value(func(v []byte) error {
 				var err error
-				cols, rows, err = decodeHotBatch(t.def, v)
+				cols, texts, rows, err = decodeHotBatch(t.def, v)
+				size = len(v)
 				return err
 			}); err != nil {
 				return fmt.Errorf("hot batch %d of %s: %w", seq, name, err)
 			}
-			t.hot = append(t.hot, &hotBatch{seq: seq, rows: rows, cols: cols})
+			hb := &hotBatch{seq: seq, rows: rows, cols: cols, texts: texts, bytes: hotBatchBytes(cols, rows, size)}
+			t.hot = append(t.hot, hb)
 			t.hotRows += rows
+			t.hotBytes += hb.bytes
+			s.hotBytes += hb.bytes
 			t.nextSeq = max(t.nextSeq, seq)
 		}
 		return nil
@@ -435,6 +450,7 @@ func (s *Store) DropTable(name string) error {
 	}
 	s.mu.Lock()
 	delete(s.tables, name)
+	s.hotBytes -= t.hotBytes
 	for _, si := range t.segments {
 		if si.seg != nil {
 			si.seg.close()
@@ -497,17 +513,21 @@ func (s *Store) Append(table string, cols []*vector.Vector, rows int) error {
 			return fmt.Errorf("append to %s: column %s is %s with %d rows, want %s with %d", table, t.def.Columns[i].Name, c.Type, c.Len, t.def.Columns[i].Type, rows)
 		}
 	}
-	val := encodeHotBatch(t.def, cols, rows)
+	val, texts := encodeHotBatch(t.def, cols, rows)
 	t.appendMu.Lock()
 	s.mu.Lock()
 	seq := t.nextSeq + 1
 	s.mu.Unlock()
 	err = s.db.Update(func(txn *badger.Txn) error { return txn.Set(hotKey(table, seq), val) })
+	hb := &hotBatch{seq: seq, rows: rows, cols: cols, texts: texts, added: s.opts.Now(), bytes: hotBatchBytes(cols, rows, len(val))}
+	putHotBuf(val)
 	if err == nil {
 		s.mu.Lock()
 		t.nextSeq = seq
-		t.hot = append(t.hot, &hotBatch{seq: seq, rows: rows, cols: cols, added: s.opts.Now()})
+		t.hot = append(t.hot, hb)
 		t.hotRows += rows
+		t.hotBytes += hb.bytes
+		s.hotBytes += hb.bytes
 		s.mu.Unlock()
 	}
 	t.appendMu.Unlock()
@@ -528,7 +548,8 @@ func (s *Store) HotRows(table string) int {
 }
 
 // NeedsSeal reports whether a table's hot rows have reached the sealing
-// threshold, by count or by the age of the oldest.
+// threshold, by count or by the age of the oldest, or whether the hot rows of
+// all tables take more memory than HotBytes and this table holds the most.
 func (s *Store) NeedsSeal(table string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -536,7 +557,18 @@ func (s *Store) NeedsSeal(table string) bool {
 	if !ok || len(t.hot) == 0 {
 		return false
 	}
-	return t.hotRows >= s.opts.SealRows || s.opts.Now().Sub(t.hot[0].added) >= s.opts.SealAge
+	if t.hotRows >= s.opts.SealRows || s.opts.Now().Sub(t.hot[0].added) >= s.opts.SealAge {
+		return true
+	}
+	if s.hotBytes < s.opts.HotBytes {
+		return false
+	}
+	for _, o := range s.tables {
+		if o.hotBytes > t.hotBytes {
+			return false
+		}
+	}
+	return true
 }
 
 // TableDetails summarises what a table holds.

@@ -175,12 +175,12 @@ func writeTruth(path string, res *samples.GenResult) error {
 }
 
 // storeWriter appends generated batches to a store on its own goroutine, so
-// that generating and storing use both cores, and seals tables as they fill.
+// that generating and storing use both cores; the store's loader seals tables
+// in the background as they fill.
 type storeWriter struct {
-	st    *storage.Store
-	ch    chan genBatch
-	done  chan error
-	names map[string]bool
+	st   *storage.Store
+	ch   chan genBatch
+	done chan error
 }
 
 type genBatch struct {
@@ -190,16 +190,18 @@ type genBatch struct {
 }
 
 func newStoreWriter(st *storage.Store) *storeWriter {
-	w := &storeWriter{st: st, ch: make(chan genBatch, 8), done: make(chan error, 1), names: map[string]bool{}}
+	w := &storeWriter{st: st, ch: make(chan genBatch, 8), done: make(chan error, 1)}
+	l := st.NewLoader()
 	go func() {
 		var err error
 		for b := range w.ch {
-			if err != nil {
-				continue
+			if err == nil {
+				err = l.Append(b.table, b.cols, b.rows)
 			}
-			if err = st.Append(b.table, b.cols, b.rows); err == nil && st.NeedsSeal(b.table) {
-				err = st.Seal(b.table)
-			}
+		}
+		// Seal what is left and merge the small segments of repeated seals.
+		if cerr := l.Close(true); err == nil {
+			err = cerr
 		}
 		w.done <- err
 	}()
@@ -207,7 +209,6 @@ func newStoreWriter(st *storage.Store) *storeWriter {
 }
 
 func (w *storeWriter) sink(table string, cols []*vector.Vector, rows int) error {
-	w.names[table] = true
 	w.ch <- genBatch{table, cols, rows}
 	return nil
 }
@@ -215,14 +216,6 @@ func (w *storeWriter) sink(table string, cols []*vector.Vector, rows int) error 
 func (w *storeWriter) close() error {
 	close(w.ch)
 	err := <-w.done
-	for name := range w.names {
-		if err != nil {
-			break
-		}
-		if err = w.st.Seal(name); err == nil {
-			_, err = w.st.Compact(name)
-		}
-	}
 	if serr := w.st.Sync(); err == nil {
 		err = serr
 	}

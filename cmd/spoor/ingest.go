@@ -93,7 +93,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	job := &ingestJob{store: st, def: def, stderr: stderr, started: time.Now(), retention: *retention,
-		format: fmtOpt, rejectsPath: *rejects, dataDir: *data}
+		format: fmtOpt, rejectsPath: *rejects, dataDir: *data, loader: st.NewLoader()}
 	stopProgress := func() {}
 	if !*quiet && isTerminal(os.Stderr) {
 		stopProgress = job.progress()
@@ -109,16 +109,16 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 			break
 		}
 	}
-	// A clean exit seals what was ingested; acknowledged rows are durable either way.
-	if err := st.Seal(def.Name); err != nil {
+	// A clean exit seals what was ingested and merges the small segments
+	// repeated seals leave for the same day; acknowledged rows are durable
+	// either way.
+	if err := job.loader.Close(code == 0); err != nil {
 		fmt.Fprintf(stderr, "\rspoor ingest: seal: %v (the rows are durable and will be sealed later)\n", err)
 		code = 1
 	}
-	if code == 0 {
-		// Merge the small segments repeated seals leave for the same day.
-		if _, err := st.Compact(def.Name); err != nil {
-			fmt.Fprintf(stderr, "\rspoor ingest: compact: %v (the rows are stored)\n", err)
-		}
+	if err := st.Seal(def.Name); err != nil {
+		fmt.Fprintf(stderr, "\rspoor ingest: seal: %v (the rows are durable and will be sealed later)\n", err)
+		code = 1
 	}
 	if err := st.Sync(); err != nil {
 		fmt.Fprintf(stderr, "\rspoor ingest: sync: %v\n", err)
@@ -143,6 +143,7 @@ type ingestJob struct {
 	format      ingest.Format
 	rejectsPath string
 	dataDir     string
+	loader      *storage.Loader // appends, sealing in the background
 
 	accepted, rejected, bytes atomic.Int64
 	unknown                   map[string]int64
@@ -209,15 +210,10 @@ func (j *ingestJob) file(ctx context.Context, name string) error {
 		}
 		j.bytes.Add(c.bytes)
 		if c.rows > 0 {
-			if err := j.store.Append(j.def.Name, c.cols, c.rows); err != nil {
+			if err := j.loader.Append(j.def.Name, c.cols, c.rows); err != nil {
 				return err
 			}
 			j.accepted.Add(int64(c.rows))
-			if j.store.NeedsSeal(j.def.Name) {
-				if err := j.store.Seal(j.def.Name); err != nil {
-					return err
-				}
-			}
 		}
 		if c.err == io.EOF {
 			break

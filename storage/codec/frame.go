@@ -20,6 +20,12 @@ func AppendFrame(dst, payload []byte) []byte {
 	return binary.LittleEndian.AppendUint32(dst, sum)
 }
 
+// AppendChecksum appends only the checksum AppendFrame puts after payload,
+// for writers that write the payload where it already is.
+func AppendChecksum(dst, payload []byte) []byte {
+	return binary.LittleEndian.AppendUint32(dst, crc32.Checksum(payload, castagnoli))
+}
+
 // OpenFrame checks a frame written by AppendFrame and returns its payload, which
 // aliases frame. A frame shorter than its checksum is ErrCorrupt; a checksum that
 // does not match is ErrChecksum, and also ErrCorrupt for readers that only ask

@@ -35,19 +35,60 @@ type TermIndexBuilder struct {
 	arena []byte           // holds term bytes; a full arena is replaced, never grown
 	slab  []uint32         // first rows of new terms, sliced with capacity 1
 	lower []byte           // scratch for lower-casing
+	bw    RowBitmapWriter
+	same  *[1 << sameBits]sameTerm
+	gen   uint32 // entries of same from before the last Reset differ
 }
 
 // NewTermIndexBuilder returns an empty builder.
 func NewTermIndexBuilder() *TermIndexBuilder {
-	return &TermIndexBuilder{index: map[string]int32{}}
+	return &TermIndexBuilder{index: map[string]int32{}, same: new([1 << sameBits]sameTerm), gen: 1}
 }
 
 // Add records row under every indexed term of s (see Terms). Rows are best
 // added in ascending order, as a writer does; any order works.
 func (b *TermIndexBuilder) Add(row uint32, s string) {
+	b.add(row, s, false)
+}
+
+// AddView is Add for a caller that keeps s alive and unchanged until the
+// builder is serialized or reset: terms that are substrings of s are then
+// kept as views instead of copies.
+func (b *TermIndexBuilder) AddView(row uint32, s string) {
+	b.add(row, s, true)
+}
+
+func (b *TermIndexBuilder) add(row uint32, s string, view bool) {
+	base := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	// Fast path: a value whose bytes were seen before, holding one term (ids
+	// and hashes handed out again), skips splitting and hashing.
+	var e *sameTerm
+	if view && len(s) >= MinTermLen {
+		e = &b.same[(uint64(base)*0x9e3779b97f4a7c15)>>(64-sameBits)]
+		if e.ptr == base && e.n == len(s) && e.gen == b.gen {
+			if rows := b.rows[e.term]; rows[len(rows)-1] != row {
+				b.rows[e.term] = append(rows, row)
+			}
+			return
+		}
+	}
+	terms, last := 0, int32(-1)
 	b.lower = eachTerm(s, b.lower, func(t string) {
+		terms++
 		i, ok := b.index[t]
+		if ok {
+			last = i
+		} else {
+			last = int32(len(b.terms))
+		}
 		if !ok {
+			// A term lies inside s unless it came from the lower-cased copy.
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(t))); view && p >= base && p < base+uintptr(len(s)) {
+				b.index[t] = int32(len(b.terms))
+				b.terms = append(b.terms, t)
+				b.rows = append(b.rows, b.rowSlot(row))
+				return
+			}
 			b.addTerm(t, row)
 			return
 		}
@@ -56,6 +97,29 @@ func (b *TermIndexBuilder) Add(row uint32, s string) {
 			b.rows[i] = append(rows, row)
 		}
 	})
+	if e != nil && terms == 1 {
+		*e = sameTerm{ptr: base, n: len(s), gen: b.gen, term: last}
+	}
+}
+
+// sameTerm remembers a value of one term by the address and length of its
+// bytes; see DictBuilder's sameCache.
+type sameTerm struct {
+	ptr  uintptr
+	n    int
+	gen  uint32
+	term int32
+}
+
+// rowSlot starts a row list of one row in the shared slab.
+func (b *TermIndexBuilder) rowSlot(row uint32) []uint32 {
+	if len(b.slab) == 0 {
+		b.slab = make([]uint32, 4096)
+	}
+	b.slab[0] = row
+	r := b.slab[:1:1]
+	b.slab = b.slab[1:]
+	return r
 }
 
 // addTerm copies a new term into the arena and starts its row list. Most terms
@@ -69,14 +133,31 @@ func (b *TermIndexBuilder) addTerm(t string, row uint32) {
 	b.arena = append(b.arena, t...)
 	// The arena's bytes up to its length are never written again.
 	t = unsafe.String(&b.arena[start], len(t))
-	if len(b.slab) == 0 {
-		b.slab = make([]uint32, 4096)
-	}
-	b.slab[0] = row
 	b.index[t] = int32(len(b.terms))
 	b.terms = append(b.terms, t)
-	b.rows = append(b.rows, b.slab[:1:1])
-	b.slab = b.slab[1:]
+	b.rows = append(b.rows, b.rowSlot(row))
+}
+
+// Reset empties the builder for the next column, keeping its memory.
+func (b *TermIndexBuilder) Reset() {
+	clear(b.index)
+	clear(b.terms)
+	b.terms = b.terms[:0]
+	clear(b.rows)
+	b.rows = b.rows[:0]
+	// The current arena block is reused from its start: the terms that viewed
+	// it are gone.
+	b.arena = b.arena[:0]
+	b.forgetValues()
+}
+
+// forgetValues empties the cache of values by address: after a Reset or
+// AppendTo, the values AddView saw may be gone and their memory reused.
+func (b *TermIndexBuilder) forgetValues() {
+	if b.gen++; b.gen == 0 {
+		*b.same = [1 << sameBits]sameTerm{}
+		b.gen = 1
+	}
 }
 
 // Len is the number of distinct terms added so far.
@@ -85,22 +166,23 @@ func (b *TermIndexBuilder) Len() int { return len(b.terms) }
 // AppendTo appends the serialized index. The builder is unchanged and may be
 // added to and serialized again.
 func (b *TermIndexBuilder) AppendTo(dst []byte) []byte {
+	b.forgetValues()
 	type entry struct {
 		term string
-		rows []uint32
+		i    int32
 	}
 	n := len(b.terms)
 	order := make([]entry, n)
 	blob := 0
 	for i, t := range b.terms {
-		order[i] = entry{t, b.rows[i]}
+		order[i] = entry{t, int32(i)}
 		blob += len(t)
 	}
 	slices.SortFunc(order, func(x, y entry) int { return strings.Compare(x.term, y.term) })
 	dst = append(dst, termIndexVersion)
 	dst = appendUvarint(dst, uint64(n))
 	table := len(dst)
-	dst = slices.Grow(dst, 8*n+blob)
+	dst = slices.Grow(dst, 8*n+blob+11*n)
 	dst = dst[:table+8*n]
 	end := 0
 	for i, e := range order {
@@ -109,22 +191,11 @@ func (b *TermIndexBuilder) AppendTo(dst []byte) []byte {
 		putEnd(dst[table+4*i:], end)
 	}
 	bitmaps := len(dst)
-	w := appender{dst}
-	bm := roaring.New()
 	for i, e := range order {
-		if small, ok := appendSmallBitmap(w.b, e.rows); ok {
-			w.b = small
-		} else {
-			bm.Clear()
-			bm.AddMany(e.rows)
-			bm.RunOptimize()
-			if _, err := bm.WriteTo(&w); err != nil {
-				panic("BUG: roaring write to memory: " + err.Error())
-			}
-		}
-		putEnd(w.b[table+4*(n+i):], len(w.b)-bitmaps)
+		dst = b.bw.Append(dst, b.rows[e.i])
+		putEnd(dst[table+4*(n+i):], len(dst)-bitmaps)
 	}
-	return w.b
+	return dst
 }
 
 // appendSmallBitmap writes up to three ascending rows that share their upper
