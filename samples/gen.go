@@ -167,10 +167,17 @@ func newGen(o GenOptions, sink Sink) (*gen, error) {
 	return g, nil
 }
 
+// reset starts a new batch. A table that has filled a batch before will fill
+// the next one too: its columns start at full size rather than growing by
+// doubling (most of the generator's garbage); the others start small.
 func (t *table) reset() {
+	capacity := 1024
+	if t.n >= flushRows {
+		capacity = flushRows
+	}
 	t.cols = make([]*vector.Vector, len(t.def.Columns))
 	for i, c := range t.def.Columns {
-		t.cols[i] = vector.New(c.Type, 1024)
+		t.cols[i] = vector.New(c.Type, capacity)
 	}
 	t.set = make([]uint32, len(t.def.Columns))
 	t.n = 0
