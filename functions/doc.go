@@ -2,7 +2,7 @@
 // aggregates: one Spec per name, which type checking, the executor, REPL completion
 // and the schema API all read. Each family has its file (operators.go and operators_in.go, arith.go,
 // stringops.go, strings.go, text.go, hash.go, ip.go, convert.go, conditional.go,
-// datetime.go, math.go, math_more.go, dynamic.go, array.go, the geo_*
+// datetime.go, math.go, math_more.go, dynamic.go, array.go, window.go, the geo_*
 // functions in geo*.go, the series_* functions in series*.go, and the aggregates
 // in aggregates.go, agg_stats.go, agg_percentile.go, agg_hll.go, agg_more.go);
 // kernel.go holds the shape helpers that keep most kernels to a few lines, and

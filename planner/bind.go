@@ -251,11 +251,15 @@ func (b *binder) operator(in Node, op parser.Operator) Node {
 			b.errs.add(o.Pred.Start(), "'where' needs a bool predicate, got %s", t)
 			return nil
 		}
-		return &Filter{Input: in, Pred: pred}
+		return b.windowed(&Filter{Input: in, Pred: pred})
 	case *parser.ProjectOp:
-		return b.project(in, sc, o.Columns, false)
+		return b.windowed(b.project(in, sc, o.Columns, false))
 	case *parser.ExtendOp:
-		return b.project(in, sc, o.Columns, true)
+		return b.windowed(b.project(in, sc, o.Columns, true))
+	case *parser.SerializeOp:
+		return b.serialize(in, o)
+	case *parser.ScanOp:
+		return b.scanOp(in, o)
 	case *parser.SummarizeOp:
 		return b.summarize(in, sc, o)
 	case *parser.CountOp:
