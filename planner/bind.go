@@ -479,22 +479,30 @@ func dotnetType(t types.Type) string {
 func (b *binder) print(o *parser.PrintOp) Node {
 	sc := &scope{b: b}
 	v := &Values{Rows: [][]types.Value{{}}}
+	// Values that are not constants (toscalar() of a query) are computed by a
+	// Project over one row without columns.
+	p := &Project{Input: &Values{Rows: [][]types.Value{{}}}}
+	allConst := true
 	for i, c := range o.Columns {
 		x := sc.bindExpr(c.Value)
 		if x == nil {
-			return nil
-		}
-		cst, ok := x.(*Const)
-		if !ok {
-			b.errs.add(c.Value.Start(), "print needs a constant expression here")
 			return nil
 		}
 		name := "print_" + strconv.Itoa(i)
 		if len(c.Names) == 1 {
 			name = c.Names[0].Value
 		}
-		v.Out = append(v.Out, Column{Name: name, Type: cst.V.Type})
-		v.Rows[0] = append(v.Rows[0], cst.V)
+		p.Exprs = append(p.Exprs, x)
+		p.Out = append(p.Out, Column{Name: name, Type: x.Type()})
+		if cst, ok := x.(*Const); ok {
+			v.Out = append(v.Out, Column{Name: name, Type: cst.V.Type})
+			v.Rows[0] = append(v.Rows[0], cst.V)
+		} else {
+			allConst = false
+		}
+	}
+	if !allConst {
+		return p
 	}
 	return v
 }
