@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spoorhq/spoor/detection"
 	"github.com/spoorhq/spoor/samples"
 	"github.com/spoorhq/spoor/schema"
 )
@@ -32,7 +33,8 @@ func init() {
 		{".format", "table|csv|json|jsonl", "how results print", func(r *REPL, _ context.Context, arg string) { r.setFormat(arg) }},
 		{".rows", "N", "how many rows a table shows (default 200)", func(r *REPL, _ context.Context, arg string) { r.setRows(arg) }},
 		{".samples", "", "the built-in sample hunts, by MITRE tactic", func(r *REPL, _ context.Context, _ string) { r.listSamples() }},
-		{".run", "NAME", "print a sample hunt and run it", func(r *REPL, ctx context.Context, arg string) { r.runSample(ctx, arg) }},
+		{".saved", "", "the saved queries of this data directory", func(r *REPL, _ context.Context, _ string) { r.listSaved() }},
+		{".run", "NAME", "print a saved query or a sample hunt and run it", func(r *REPL, ctx context.Context, arg string) { r.runNamed(ctx, arg) }},
 	}
 }
 
@@ -166,6 +168,58 @@ func (r *REPL) runSample(ctx context.Context, name string) {
 	fmt.Fprintln(r.Out, strings.TrimRight(s.Query, "\n"))
 	fmt.Fprintln(r.Out)
 	r.query(ctx, s.Query, r.explain)
+}
+
+// savedQueries opens the detection state beside the store, or nil when the
+// store has no directory.
+func (r *REPL) savedQueries() *detection.DB {
+	dir := r.Engine.Store().Dir()
+	if dir == "" {
+		return nil
+	}
+	db, err := detection.Open(dir)
+	if err != nil {
+		return nil
+	}
+	return db
+}
+
+func (r *REPL) listSaved() {
+	db := r.savedQueries()
+	if db == nil {
+		fmt.Fprintln(r.Err, "no saved queries")
+		return
+	}
+	all, err := db.ListSaved()
+	if err != nil {
+		fmt.Fprintf(r.Err, "error: %v\n", err)
+		return
+	}
+	if len(all) == 0 {
+		fmt.Fprintln(r.Err, "no saved queries; add one with spoor saved add NAME 'KQL'")
+		return
+	}
+	for _, q := range all {
+		name := q.Name
+		if q.Folder != "" {
+			name = q.Folder + "/" + q.Name
+		}
+		fmt.Fprintf(r.Out, "  %-40s %-6s %s\n", name, q.Scope, q.Description)
+	}
+	fmt.Fprintln(r.Out, "Run one with .run NAME")
+}
+
+// runNamed runs a saved query of that name, else the sample hunt.
+func (r *REPL) runNamed(ctx context.Context, name string) {
+	if db := r.savedQueries(); db != nil && name != "" {
+		if q, err := db.GetSaved(name); err == nil {
+			fmt.Fprintln(r.Out, strings.TrimRight(q.Query, "\n"))
+			fmt.Fprintln(r.Out)
+			r.query(ctx, q.Query, r.explain)
+			return
+		}
+	}
+	r.runSample(ctx, name)
 }
 
 func (r *REPL) setRows(arg string) {

@@ -17,14 +17,21 @@ type command struct {
 }
 
 var commands = []command{
+	{"actions", "the action centre: approve or reject the response actions rules propose", runActions},
+	{"alerts", "list, show and triage the alerts detection rules raised", runAlerts},
 	{"check", "parse query files and corpora and report what fails", runCheck},
 	{"conformance", "run KQL conformance cases and compare results by value", runConformance},
 	{"demo", "generate a demo store of synthetic telemetry and open the REPL", runDemo},
 	{"gen", "generate synthetic Defender telemetry with hidden attack stories", runGen},
+	{"incidents", "list and show incidents: alerts grouped by shared entities", runIncidents},
 	{"ingest", "load JSON lines or CSV files into a table", runIngest},
 	{"query", "run a query or management command against a store", runQuery},
 	{"repl", "open the interactive hunting terminal", runREPL},
+	{"rules", "custom detection rules: add, run, back-test, import and export", runRules},
 	{"samples", "list the built-in sample hunts, or run them against a store", runSamples},
+	{"saved", "saved queries: add, list, show, run, track", runSaved},
+	{"scheduler", "run detection rules and tracked queries on schedule, in the foreground", runScheduler},
+	{"track", "tracked queries: today's count, the prior day's and the trend against the prior week", runTrack},
 }
 
 func main() {
