@@ -57,8 +57,8 @@ func init() {
 	}
 	collect("make_set", "A dynamic array of the distinct values (an array value adds its elements)", true, false)
 	collect("make_set_if", "A dynamic array of the distinct values where the predicate is true", true, true)
-	collect("make_list", "A dynamic array of the values", false, false)
-	collect("make_list_if", "A dynamic array of the values where the predicate is true", false, true)
+	collect("make_list", "A dynamic array of the values (an array value adds its elements)", false, false)
+	collect("make_list_if", "A dynamic array of the values where the predicate is true (an array value adds its elements)", false, true)
 	aggregate("make_bag", 1, 2, "A dynamic property bag of the keys and values of the property bags in the group (others are skipped)",
 		sig(types.Dynamic, dynArg.as("expr"), intArg.as("maxSize")),
 		func([]types.Type) AggState { return &bagState{maxArg: 1, limit: defaultMaxSize} })
@@ -361,7 +361,8 @@ func valueKey(v *vector.Vector, i int) (any, bool) {
 // make_set and make_list
 
 // listState collects values into an array, distinct ones for a set, up to a limit
-// read from argument maxArg when the call has it.
+// read from argument maxArg when the call has it. An array value adds its
+// elements, except for make_list_with_nulls, which keeps every value as it is.
 type listState struct {
 	set    bool
 	nulls  bool // make_list_with_nulls: a null is an element
@@ -381,7 +382,9 @@ func (s *listState) Add(args []*vector.Vector, i int) {
 	if d == nil && !s.nulls {
 		return
 	}
-	if arr, ok := d.([]any); ok && s.set {
+	// An array adds its elements, as Kusto's make_set and make_list do: a list
+	// of arrays is made with make_list(pack_array(x)).
+	if arr, ok := d.([]any); ok && !s.nulls {
 		for _, e := range arr {
 			s.put(e)
 		}

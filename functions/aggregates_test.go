@@ -99,7 +99,7 @@ func TestAggregates(t *testing.T) {
 		{"make_set", a(col(L, 1, 2, 3, 4), rep(L, 2, 4)), "[1,2]"},
 		{"make_set_if", a(col(L, 1, 2, 3), col(B, T, F, T)), "[1,3]"},
 		{"make_list", a(col(S, "triangle", "square", "rectangle")), `["triangle","square","rectangle"]`},
-		{"make_list", a(col(D, "[1,2]", "null", "[3]")), "[[1,2],[3]]"},
+		{"make_list", a(col(D, "[1,2]", "null", "[3]", `{"a":1}`)), `[1,2,3,{"a":1}]`},
 		{"make_list", a(col(L, 1, 2, 3), rep(L, 2, 3)), "[1,2]"},
 		{"make_list_if", a(col(L, 1, 2, 3), col(B, F, T, T), rep(L, 1, 3)), "[2]"},
 		{"make_bag", a(col(D, `{"a":1}`, `[1]`, `{"b":2}`, "null")), `{"a":1,"b":2}`},

@@ -9,8 +9,9 @@ import (
 // largest (smallest) and return the values of all their arguments as a dynamic
 // array: [extreme, arg2, arg3, ...]. The planner spreads that array back into
 // typed columns, which is how summarize arg_max(Timestamp, *) returns whole rows.
-// Rows whose first argument is null are skipped; among equal extremes the first
-// row seen is kept.
+// Rows whose first argument is null lose to any other row, but a group whose
+// first argument is null in every row still returns the first of its rows;
+// among equal extremes the first row seen is kept.
 
 func init() {
 	for _, m := range []struct {
@@ -37,6 +38,9 @@ type argState struct {
 
 func (s *argState) Add(args []*vector.Vector, i int) {
 	if nullAt(args[0], i) {
+		if s.key == nil && s.vals == nil {
+			s.vals = rowValues(args, i)
+		}
 		return
 	}
 	if s.key != nil {
@@ -50,15 +54,24 @@ func (s *argState) Add(args []*vector.Vector, i int) {
 		s.key = newVec(s.t, 1)
 		copyRow(s.key, 0, args[0], i)
 	}
-	s.vals = make([]types.Value, len(args))
+	s.vals = rowValues(args, i)
+}
+
+// rowValues is row i of every argument.
+func rowValues(args []*vector.Vector, i int) []types.Value {
+	vals := make([]types.Value, len(args))
 	for j, a := range args {
-		s.vals[j] = a.Value(i)
+		vals[j] = a.Value(i)
 	}
+	return vals
 }
 
 func (s *argState) Merge(other AggState) {
 	o := other.(*argState)
 	if o.key == nil {
+		if s.key == nil && s.vals == nil {
+			s.vals = o.vals
+		}
 		return
 	}
 	if s.key == nil || cmpSame(o.key, s.key, 0) == s.sign {
@@ -67,7 +80,7 @@ func (s *argState) Merge(other AggState) {
 }
 
 func (s *argState) Result() types.Value {
-	if s.key == nil {
+	if s.vals == nil {
 		return types.NullOf(types.Dynamic)
 	}
 	items := make([]any, len(s.vals))

@@ -25,7 +25,7 @@ func TestConversions(t *testing.T) {
 		{"tobool", a(col(S, "true", "FALSE", "1", "0", "yes", "")), w("true", "false", "true", "false", "null", "null")},
 		{"tobool", a(col(L, 1, 123, 0, nil)), w("true", "true", "false", "null")},
 		{"toboolean", a(col(D, "true", `"false"`, "2")), w("true", "false", "true")},
-		{"todatetime", a(col(S, "2015-12-31 23:59:59.9", "12-02-2022", "nope", "")), w("2015-12-31T23:59:59.9Z", "null", "null", "null")},
+		{"todatetime", a(col(S, "2015-12-31 23:59:59.9", "12-02-2022", "nope", "")), w("2015-12-31T23:59:59.9Z", "2022-12-02T00:00:00Z", "null", "null")},
 		{"todatetime", a(col(S, "12/02/2022")), w("2022-12-02T00:00:00Z")},
 		{"todatetime", a(col(D, `"2024-01-31T10:00:00Z"`, "5")), w("2024-01-31T10:00:00Z", "null")},
 		{"totimespan", a(col(S, "0.00:03:00", "4d", "x")), w("00:03:00", "4.00:00:00", "null")},

@@ -44,6 +44,8 @@ func init() {
 			return types.NewDynamic(arr)
 		}))
 	scalar("bag_pack", 2, -1, "A dynamic property bag from alternating keys and values", bagPackCheck, bagPackEval)
+	scalar("__bag_pack_nonempty", 2, -1, "bag_pack leaving out the keys whose value is null or empty: pack_all(true)",
+		bagPackCheck, bagPackNonEmptyEval)
 	Alias("pack", "bag_pack")
 	Alias("pack_dictionary", "bag_pack")
 	scalar("bag_keys", 1, 1, "The keys of a dynamic property bag, as a sorted array; null when it is not a bag", sig(types.Dynamic, dynArg),
@@ -178,6 +180,22 @@ func bagPackEval(args []*vector.Vector, n int) (*vector.Vector, error) {
 		bag := make(map[string]any, len(args)/2)
 		for k := 0; k < len(args); k += 2 {
 			bag[textAt(args[k], i)] = dynAt(args[k+1], i)
+		}
+		out.Dyn[i] = bag
+	}
+	return out, nil
+}
+
+func bagPackNonEmptyEval(args []*vector.Vector, n int) (*vector.Vector, error) {
+	out := newVec(types.Dynamic, n)
+	for i := 0; i < n; i++ {
+		bag := make(map[string]any, len(args)/2)
+		for k := 0; k < len(args); k += 2 {
+			switch v := dynAt(args[k+1], i); v {
+			case nil, "":
+			default:
+				bag[textAt(args[k], i)] = v
+			}
 		}
 		out.Dyn[i] = bag
 	}

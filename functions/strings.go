@@ -273,7 +273,8 @@ func countofEval(args []*vector.Vector, n int) (*vector.Vector, error) {
 }
 
 // regexCheck wraps a signature with a planning-time check of constant regex argument
-// re (and, when groupArg > 0, that the constant group number exists).
+// re (and, when groupArg > 0, that the constant group number is not negative; a
+// group the regex does not have matches nothing, as in Kusto, so it is no error).
 func regexCheck(re, groupArg int, inner checkFn) checkFn {
 	return func(name string, args []types.Type, consts []*types.Value) (types.Type, error) {
 		t, err := inner(name, args, consts)
@@ -284,13 +285,8 @@ func regexCheck(re, groupArg int, inner checkFn) checkFn {
 			return types.Unknown, err
 		}
 		if groupArg > 0 {
-			p, pok := constString(consts, re)
-			g, gok := constInt(consts, groupArg)
-			if pok && gok {
-				r, _ := compileRegex(p)
-				if g < 0 || g > int64(r.NumSubexp()) {
-					return types.Unknown, fmt.Errorf("%s(): the regex has no capture group %d", name, g)
-				}
+			if g, ok := constInt(consts, groupArg); ok && g < 0 {
+				return types.Unknown, fmt.Errorf("%s(): the capture group must be 0 (the whole match) or more, got %d", name, g)
 			}
 		}
 		return t, nil
@@ -546,13 +542,8 @@ func strrepRow(args []*vector.Vector, i int) types.Value {
 }
 
 func base64Decode(s string) string {
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		if b, err = base64.RawStdEncoding.DecodeString(s); err != nil {
-			return ""
-		}
-	}
-	if !utf8.Valid(b) {
+	b, ok := decodeBase64(s)
+	if !ok || !utf8.Valid(b) {
 		return ""
 	}
 	return string(b)

@@ -273,13 +273,17 @@ func init() {
 		}))
 }
 
-// decodeBase64 decodes standard base64, with or without padding.
+// decodeBase64 decodes standard base64 as .NET's Convert.FromBase64String does,
+// which Kusto uses: white space is ignored, and the padding is required, so text
+// whose length is not a multiple of 4 is not base64.
 func decodeBase64(s string) ([]byte, bool) {
-	s = strings.TrimSpace(s)
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return b, true
-	}
-	b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, s)
+	b, err := base64.StdEncoding.DecodeString(s)
 	return b, err == nil
 }
 

@@ -196,6 +196,21 @@ func (s *scope) subquery(x parser.Expr) Expr {
 	return &Subquery{At: span, Plan: Optimize(n)}
 }
 
+// foldScalar turns toscalar() of a table known when the query is planned
+// (print ..., a datatable) into its value, so that it is a constant wherever
+// constants are needed; other subqueries run with the query.
+func foldScalar(q *Subquery) Expr {
+	v, ok := q.Plan.(*Values)
+	if !ok || len(v.Out) == 0 {
+		return q
+	}
+	val := types.NullOf(v.Out[0].Type)
+	if len(v.Rows) > 0 {
+		val = v.Rows[0][0]
+	}
+	return &Const{At: q.At, V: val}
+}
+
 func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 	b := s.b
 	if x, ok := b.userCall(s, e, span); ok { // user-defined functions: bind_let_func.go
@@ -212,7 +227,7 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 			return sub // the subquery failed to bind and said why
 		}
 		q.Scalar = true
-		return q
+		return foldScalar(q)
 	}
 	if e.Receiver != nil {
 		b.errs.add(e.Pos, "%s(): calls on a value are not supported", e.Name)
@@ -225,15 +240,15 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 			b.errs.add(e.Pos, "pack_all() takes at most one argument, ignore_null_empty")
 			return nil
 		}
+		pack := "bag_pack"
 		if len(e.Args) == 1 {
 			c, ok := s.bindExpr(e.Args[0]).(*Const)
 			if !ok || c.V.Type != types.Bool {
 				b.errs.add(e.Args[0].Start(), "pack_all(): ignore_null_empty must be a constant bool")
 				return nil
 			}
-			if c.V.I != 0 {
-				b.errs.add(e.Args[0].Start(), "pack_all(true), which leaves out null and empty values, is not supported yet")
-				return nil
+			if !c.V.Null && c.V.I != 0 {
+				pack = "__bag_pack_nonempty" // leaves out null and empty values
 			}
 		}
 		var args []Expr
@@ -243,7 +258,7 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		if len(args) == 0 {
 			return &Const{At: span, V: types.NewDynamic(map[string]any{})}
 		}
-		return s.call(span, "bag_pack", args)
+		return s.call(span, pack, args)
 	case "replace":
 		// The older name of replace_regex, with the text last:
 		// replace(regex, rewrite, text) is replace_regex(text, regex, rewrite).
@@ -282,6 +297,13 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 			}
 			b.errs.add(e.Pos, "ingestion_time() needs rows that still have their table's Timestamp or TimeGenerated column")
 			return nil
+		}
+	case "percentile_tdigest":
+		// percentile_tdigest(digest, p, typeof(T)): the percentile as a T.
+		if len(e.Args) == 3 {
+			if to, ok := e.Args[2].(*parser.TypeofExpr); ok {
+				return s.typedPercentile(e, to, span)
+			}
 		}
 	case "now":
 		if len(e.Args) == 0 {
@@ -340,6 +362,29 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 		args = append(args, x)
 	}
 	return s.callAt(span, e.Pos, e.Name, args)
+}
+
+// typedPercentile binds percentile_tdigest(digest, p, typeof(T)): the real
+// percentile converted to the numeric type T.
+func (s *scope) typedPercentile(e *parser.CallExpr, to *parser.TypeofExpr, span parser.Span) Expr {
+	t := types.Unknown
+	if len(to.Items) == 1 && to.Items[0].Type != nil {
+		t, _ = types.ParseType(to.Items[0].Type.Value)
+	}
+	conv, ok := map[types.Type]string{types.Int: "toint", types.Long: "tolong", types.Real: "toreal", types.Decimal: "todecimal"}[t]
+	if !ok {
+		s.b.errs.add(to.Pos, "percentile_tdigest(): the result type must be typeof(int), typeof(long), typeof(real) or typeof(decimal)")
+		return nil
+	}
+	d, p := s.bindExpr(e.Args[0]), s.bindExpr(e.Args[1])
+	if d == nil || p == nil {
+		return nil
+	}
+	x := s.callAt(span, e.Pos, "percentile_tdigest", []Expr{d, p})
+	if x == nil {
+		return nil
+	}
+	return s.call(span, conv, []Expr{x})
 }
 
 // call binds a catalogue function to bound arguments, reporting at the span.
@@ -547,6 +592,13 @@ var namePrefix = map[string]string{
 	"make_list": "list", "makelist": "list", "make_list_if": "list", "make_list_with_nulls": "list",
 	"make_set": "set", "makeset": "set", "make_set_if": "set", "make_bag": "bag", "make_bag_if": "bag",
 	"make_dictionary": "dictionary", "buildschema": "schema",
+	"dcount_hll": "dcount_hll", "percentile_tdigest": "percentile_tdigest",
+}
+
+// covarianceNamed are the aggregates of two series whose unnamed call is named
+// after both: covariance(x, y) is covariance_x_y.
+var covarianceNamed = map[string]bool{
+	"covariance": true, "covariancep": true, "covarianceif": true, "covariancepif": true,
 }
 
 // defaultName is the column name KQL gives an unnamed expression: a column's
@@ -606,6 +658,9 @@ func callName(e *parser.CallExpr) string {
 			return ""
 		}
 		prefix = fn.Name
+	}
+	if covarianceNamed[prefix] && len(e.Args) >= 2 {
+		return prefix + "_" + first + "_" + defaultName(e.Args[1])
 	}
 	if prefix == "percentile" && len(e.Args) == 2 {
 		if l, ok := e.Args[1].(*parser.Literal); ok && !l.Null {

@@ -538,6 +538,9 @@ func (b *binder) userCall(sc *scope, e *parser.CallExpr, span parser.Span) (Expr
 	if e.Receiver != nil {
 		return nil, false
 	}
+	if e.Name == "column_names_of" && b.funcs[e.Name] == nil {
+		return b.columnNamesOf(sc, e, span), true
+	}
 	if e.Name == "toscalar" && len(e.Args) == 1 {
 		var fn *letFunc
 		var args []parser.Expr
@@ -568,7 +571,7 @@ func (b *binder) userCall(sc *scope, e *parser.CallExpr, span parser.Span) (Expr
 		if len(b.errs.list) == before {
 			n = Optimize(n)
 		}
-		return &Subquery{At: span, Plan: n, Scalar: true}, true
+		return foldScalar(&Subquery{At: span, Plan: n, Scalar: true}), true
 	}
 	fn, ok := b.funcs[e.Name]
 	if !ok {
@@ -723,4 +726,34 @@ func (b *binder) tabularExpr(x parser.Expr, k *kinds) bool {
 		return e.Name == "materialize" || e.Name == "view" || e.Name == "table"
 	}
 	return false
+}
+
+// columnNamesOf binds column_names_of(T): the names of a table's columns, as
+// a dynamic array known when the query is planned. T is a let-bound table, a
+// call of a tabular function or a parenthesised pipeline.
+func (b *binder) columnNamesOf(sc *scope, e *parser.CallExpr, span parser.Span) Expr {
+	if len(e.Args) != 1 {
+		b.errs.add(e.Pos, "column_names_of() takes one table, got %d arguments", len(e.Args))
+		return nil
+	}
+	var n Node
+	if call, ok := e.Args[0].(*parser.CallExpr); ok {
+		if n, ok = b.userTable(call); !ok {
+			b.errs.add(call.Pos, "column_names_of() expects a table, got a call of %s()", call.Name)
+			return nil
+		}
+	} else if q, ok := sc.subquery(e.Args[0]).(*Subquery); ok {
+		n = q.Plan
+	} else {
+		b.errs.add(e.Args[0].Start(), "column_names_of() expects a table, such as a let-bound tabular name")
+		return nil
+	}
+	if n == nil {
+		return nil
+	}
+	names := []any{}
+	for _, c := range n.Columns() {
+		names = append(names, c.Name)
+	}
+	return &Const{At: span, V: types.NewDynamic(names)}
 }

@@ -348,6 +348,9 @@ func (b *binder) argExtreme(sc *scope, fn *functions.Spec, call *parser.CallExpr
 	for _, k := range keys {
 		taken[k.Name] = true
 	}
+	if _, col := call.Args[0].(*parser.NameRef); col {
+		taken[defaultName(call.Args[0])] = true // arg_max_x = arg_max(x, *) returns x once
+	}
 	for _, x := range call.Args[1:] {
 		if _, star := x.(*parser.StarExpr); star {
 			for i, c := range sc.cols {

@@ -18,7 +18,8 @@ import (
 //   - RFC 822 and RFC 1123: Sat, 8 Nov 2014 15:05:02 GMT, with a 2- or 4-digit year;
 //     RFC 850: Saturday, 08-Nov-14 15:05:02 GMT. The day of the week may be left out,
 //     but when given it must be right.
-//   - US dates: 01/31/2024, 1/31/2024 10:00, 01/31/2024 10:00:00 PM.
+//   - US dates: 01/31/2024, 1/31/2024 10:00, 01/31/2024 10:00:00 PM, and with dashes
+//     for slashes, 12-02-2022 (2 December).
 //
 // Two-digit years are 1950 to 2049. Zone names are Z, GMT, UT, UTC and the US zones
 // EST, EDT, CST, CDT, MST, MDT, PST and PDT. A time without an offset is UTC. The result
@@ -118,6 +119,7 @@ func parseISODatetime(s string) (int64, parseStatus) {
 //	[weekday[,]] d Mon yy[yy] [time]     RFC 822, 1123
 //	[weekday[,]] dd-Mon-yy[yy] [time]    RFC 850
 //	[weekday[,]] m/d/yyyy [time]         US
+//	[weekday[,]] m-d-yyyy [time]         US, with dashes
 //
 // where time is hh:mm[:ss[.f]] [AM|PM] [zone].
 func parseOtherDatetime(s string) (int64, parseStatus) {
@@ -139,16 +141,16 @@ func parseOtherDatetime(s string) (int64, parseStatus) {
 		return 0, badSyntax
 	}
 	var year, month, day int
-	switch sep := s[i]; sep {
-	case '/':
+	switch sep := s[i]; {
+	case sep == '/' || sep == '-' && i+1 < len(s) && isDigit(s[i+1]):
 		month = first
-		if day, i, ok = readNum(s, i+1, 2); !ok || i >= len(s) || s[i] != '/' {
+		if day, i, ok = readNum(s, i+1, 2); !ok || i >= len(s) || s[i] != sep {
 			return 0, badSyntax
 		}
 		if year, i, ok = readYear(s, i+1); !ok {
 			return 0, badSyntax
 		}
-	case ' ', '-':
+	case sep == ' ' || sep == '-':
 		day = first
 		i = skipSep(s, i, sep)
 		w, j := readWord(s, i)
