@@ -1,14 +1,18 @@
 // Package kqltest runs .kqltest files: each pins a time, loads small tables,
 // runs queries and compares their rows, errors or formatting with what the file
-// expects. Every query runs twice, first over unsealed rows (scanned one by one)
-// and then over sealed, indexed segments; any difference is a push-down or index
-// bug.
+// expects. Every query runs over unsealed rows (scanned one by one) and then
+// over sealed, indexed segments, and each time also as a reference run, with
+// every optimizer rule off and no index used: any difference between the runs
+// is an optimizer, push-down or index bug. A failure shows a diff in the
+// file's syntax; go test ./kqltest -update rewrites the rows expectations the
+// reference run does not match.
 package kqltest
 
 import (
 	"bufio"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +48,7 @@ type Table struct {
 type Expect struct {
 	Kind    string // rows, rows ordered, error, warn, plan, format, skip
 	Line    int
+	End     int      // last line of the body (Line when it has none)
 	Text    string   // error/warn/skip text
 	ErrPos  string   // "L:C" for error at
 	Header  []string // rows: "Col:type" cells
@@ -66,6 +71,7 @@ func ParseFile(path string) (*File, error) {
 type block struct {
 	head string
 	line int
+	last int // line of the last non-blank body line
 	body []string
 }
 
@@ -88,10 +94,13 @@ func Parse(path, text string) (*File, error) {
 				return nil, fmt.Errorf("%s:%d: indented line outside a command", path, n)
 			}
 			blocks[len(blocks)-1].body = append(blocks[len(blocks)-1].body, line[2:])
+			if strings.TrimSpace(line) != "" {
+				blocks[len(blocks)-1].last = n
+			}
 		case strings.HasPrefix(line, " "):
 			return nil, fmt.Errorf("%s:%d: indent bodies by exactly two spaces", path, n)
 		default:
-			blocks = append(blocks, &block{head: line, line: n})
+			blocks = append(blocks, &block{head: line, line: n, last: n})
 		}
 	}
 	f := &File{Path: path}
@@ -152,7 +161,7 @@ func Parse(path, text string) (*File, error) {
 			if cur == nil {
 				return nil, bad(b, "%s must follow an eval", word)
 			}
-			e := &Expect{Kind: word, Line: b.line}
+			e := &Expect{Kind: word, Line: b.line, End: b.last}
 			switch word {
 			case "rows":
 				if strings.TrimSpace(rest) == "ordered" {
@@ -269,4 +278,78 @@ func cellValue(cell string, t types.Type) (types.Value, error) {
 		return types.Value{}, fmt.Errorf("strings are written in double quotes: %s", cell)
 	}
 	return types.Parse(t, cell)
+}
+
+// edit replaces lines [from, to] (1-based, inclusive) of a file with lines.
+type edit struct {
+	from, to int
+	lines    []string
+}
+
+// update makes the rows expectations of a case that the reference run's
+// answer does not match into that answer, and returns the edits that write
+// them to the file. A rows expectation keeps its kind; unordered rows keep
+// the order of the lines they had where those lines remain.
+func update(c *Case, ref outcome) []edit {
+	if ref.err != nil || ref.res == nil {
+		return nil
+	}
+	var edits []edit
+	for _, e := range c.Expect {
+		if (e.Kind != "rows" && e.Kind != "rows ordered") || checkRows(e, ref.res) == "" {
+			continue
+		}
+		header, got := resultLines(ref.res)
+		if e.Kind == "rows" {
+			want := make([]string, len(e.Rows))
+			for i, row := range e.Rows {
+				want[i] = strings.Join(row, ", ")
+			}
+			got = align(want, got)
+		}
+		lines := []string{"  " + header}
+		e.Header, _ = splitCells(header)
+		e.Rows = nil
+		for _, g := range got {
+			lines = append(lines, "  "+g)
+			cells, _ := splitCells(g)
+			e.Rows = append(e.Rows, cells)
+		}
+		edits = append(edits, edit{from: e.Line + 1, to: e.End, lines: lines})
+	}
+	return edits
+}
+
+// rewriteFile applies edits to a file. Comment lines inside a replaced range
+// are kept, after the new lines.
+func rewriteFile(path string, edits []edit) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	text := string(data)
+	trailing := strings.HasSuffix(text, "\n")
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
+	for _, e := range edits {
+		if e.from < 1 || e.to > len(lines) || e.from > e.to+1 {
+			return fmt.Errorf("lines %d-%d are not in the file; was it changed while the tests ran?", e.from, e.to)
+		}
+		repl := append([]string(nil), e.lines...)
+		for _, l := range lines[e.from-1 : e.to] {
+			if strings.HasPrefix(l, "#") {
+				repl = append(repl, l)
+			}
+		}
+		lines = append(lines[:e.from-1], append(repl, lines[e.to:]...)...)
+	}
+	out := strings.Join(lines, "\n")
+	if trailing {
+		out += "\n"
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(out), info.Mode().Perm())
 }

@@ -1,10 +1,13 @@
 package kqltest
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 )
+
+var updateFlag = flag.Bool("update", false, "rewrite the rows expectations that the reference run does not match")
 
 // TestFiles runs every .kqltest file under testdata/kql.
 func TestFiles(t *testing.T) {
@@ -20,6 +23,6 @@ func TestFiles(t *testing.T) {
 	}
 	for _, f := range files {
 		rel, _ := filepath.Rel(filepath.Join("..", "testdata", "kql"), f)
-		t.Run(rel, func(t *testing.T) { RunFile(t, f) })
+		t.Run(rel, func(t *testing.T) { RunFileWith(t, f, Options{Update: *updateFlag}) })
 	}
 }

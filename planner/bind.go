@@ -25,6 +25,9 @@ type Options struct {
 	Now time.Time
 	// Host runs what the binder cannot by itself: see Host. Nil refuses it.
 	Host *Host
+	// DisabledRules names optimizer rules (see Rules) not to apply to the
+	// query's plan; tests compare answers with and without them.
+	DisabledRules []string
 }
 
 // Plan is a bound query.
@@ -92,7 +95,7 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 		last := q.Statements[len(q.Statements)-1]
 		return nil, ErrorList{{Pos: last.Start(), Msg: "the query has no tabular expression to return"}}
 	}
-	root = Optimize(root)
+	root = Optimize(root, b.opts.DisabledRules...)
 	return &Plan{Root: root, Render: b.render, Options: reqOpts, Warnings: warnings}, nil
 }
 

@@ -22,20 +22,44 @@ var Rules = []Rule{
 	{"prune-columns", pruneColumns},
 }
 
-// Disabled names rules to skip; for tests.
-var Disabled = map[string]bool{}
-
-// Optimize applies every enabled rule in order.
-func Optimize(n Node) Node {
+// Optimize applies the rules in order, except those named in disabled (see
+// Options.DisabledRules): tests run a query with and without rules and expect
+// the same answer. A name that is not a rule's is a bug of the caller.
+func Optimize(n Node, disabled ...string) Node {
+	off := map[string]bool{}
+	for _, name := range disabled {
+		if !isRule(name) {
+			panic(fmt.Sprintf("BUG: no optimizer rule is named %q", name))
+		}
+		off[name] = true
+	}
 	for _, r := range Rules {
-		if !Disabled[r.Name] {
+		if !off[r.Name] {
 			n = r.Apply(n)
 		}
 	}
-	if Disabled["prune-columns"] {
+	if off["prune-columns"] {
 		markAllNeeded(n)
 	}
 	return n
+}
+
+// RuleNames lists the names of Rules in order, for switching them all off.
+func RuleNames() []string {
+	names := make([]string, len(Rules))
+	for i, r := range Rules {
+		names[i] = r.Name
+	}
+	return names
+}
+
+func isRule(name string) bool {
+	for _, r := range Rules {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // mapChildren rebuilds n with f applied to its inputs.
@@ -347,11 +371,17 @@ func need(n Node, used []bool) {
 	}
 }
 
+// markAllNeeded undoes pruning where prune-columns is off: every scan reads
+// every column and every project computes every output, even where a probe
+// of the binder optimized a shared part of the plan before.
 func markAllNeeded(n Node) {
-	if s, ok := n.(*Scan); ok {
-		for i := range s.Needed {
-			s.Needed[i] = true
+	switch x := n.(type) {
+	case *Scan:
+		for i := range x.Needed {
+			x.Needed[i] = true
 		}
+	case *Project:
+		x.Used = nil
 	}
 	for _, in := range n.Inputs() {
 		markAllNeeded(in)
