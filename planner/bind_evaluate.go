@@ -178,7 +178,7 @@ func (b *binder) probe(n Node, max int, call *parser.CallExpr) ([][]types.Value,
 		b.errs.add(call.Pos, "the columns of %s depend on the data; give them after the call, as in evaluate %s(...) : (Name:string, Count:long)", call.Name, call.Name)
 		return nil, false
 	}
-	rows, err := run(Optimize(n), max)
+	rows, err := run(Optimize(n, b.opts.DisabledRules...), max)
 	if err != nil {
 		b.errs.add(call.Pos, "%s: %v", call.Name, err)
 		return nil, false

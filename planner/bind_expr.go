@@ -193,7 +193,7 @@ func (s *scope) subquery(x parser.Expr) Expr {
 		// A plan bound with errors may hold placeholders; it is never run.
 		return &Subquery{At: span, Plan: n}
 	}
-	return &Subquery{At: span, Plan: Optimize(n)}
+	return &Subquery{At: span, Plan: Optimize(n, s.b.opts.DisabledRules...)}
 }
 
 // foldScalar turns toscalar() of a table known when the query is planned

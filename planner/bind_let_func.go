@@ -569,7 +569,7 @@ func (b *binder) userCall(sc *scope, e *parser.CallExpr, span parser.Span) (Expr
 			b.errs.add(pos, "the subquery returns no columns")
 		}
 		if len(b.errs.list) == before {
-			n = Optimize(n)
+			n = Optimize(n, b.opts.DisabledRules...)
 		}
 		return foldScalar(&Subquery{At: span, Plan: n, Scalar: true}), true
 	}

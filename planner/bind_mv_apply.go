@@ -98,7 +98,7 @@ func (b *binder) mvApply(in Node, o *parser.MvApplyOp) Node {
 			return nil
 		}
 	}
-	sub = Optimize(sub)
+	sub = Optimize(sub, b.opts.DisabledRules...)
 	a := &MvApply{Input: in, Expand: ex, Rows: src, Sub: sub}
 	subCols := sub.Columns()
 	replaced := map[int]bool{}

@@ -109,7 +109,7 @@ func (b *binder) partition(in Node, o *parser.PartitionOp) Node {
 	if sub == nil {
 		return nil
 	}
-	p := &Partition{Input: in, Key: key, Rows: rows, Sub: Optimize(sub), Strategy: opts.strategy}
+	p := &Partition{Input: in, Key: key, Rows: rows, Sub: Optimize(sub, b.opts.DisabledRules...), Strategy: opts.strategy}
 	if opts.strategy == PartitionLegacy {
 		p.Max = MaxLegacyPartitions
 	}
@@ -224,7 +224,7 @@ func (b *binder) partitionValues(in Node, key int, o *parser.PartitionOp) ([]typ
 		b.errs.add(o.Pos, "'partition' with a query in braces needs its partition values while binding, which cannot be read here; use the form with a subquery in parentheses")
 		return nil, false
 	}
-	rows, err := run(Optimize(probe), MaxLegacyPartitions+1)
+	rows, err := run(Optimize(probe, b.opts.DisabledRules...), MaxLegacyPartitions+1)
 	if err != nil {
 		b.errs.add(o.Pos, "partition: %v", err)
 		return nil, false
