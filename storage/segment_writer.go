@@ -254,10 +254,12 @@ func (sw *segmentWriter) writeNumericBlocks(meta *columnMeta, v *vector.Vector, 
 		if bm.HasZone {
 			if meta.Enc == encInts {
 				bm.MinI, bm.MaxI = minI, maxI
-			} else if !math.IsInf(minF, 1) {
+			} else if !math.IsInf(minF, 0) && !math.IsInf(maxF, 0) {
 				bm.MinF, bm.MaxF = minF, maxF
 			} else {
-				bm.HasZone = false // only NaNs
+				// Only NaNs, or an infinity, which the JSON footer cannot hold:
+				// the block has no zone map and is always read.
+				bm.HasZone = false
 			}
 		}
 		if nulls != nil {
