@@ -27,7 +27,7 @@ func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 	if err != nil {
 		return nil, err
 	}
-	probe := &probeOp{r: r, node: j, table: table, out: out, seen: map[string]bool{}}
+	probe := &probeOp{r: r, node: j, table: table, out: out}
 	driveLeft, err := r.build(j.Left, probe)
 	if err != nil {
 		return nil, err
@@ -44,21 +44,32 @@ func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 }
 
 // joinTable collects the right side of a join and, when it ends, indexes its
-// rows by encoded key. push is called from the right side's scan goroutines;
-// the batch's vectors are copied, not kept. After finish the table is read
-// only, except for matched, which probes set concurrently. Its rows and index
-// are accounted as 'join' in the run's budget until the probe finishes.
+// rows by key. push is called from the right side's scan goroutines; the
+// batch's vectors are copied, not kept. After finish the table is read only,
+// except for matched, which probes set concurrently. Its rows and index are
+// accounted as 'join' in the run's budget until the probe finishes.
+//
+// The index numbers the distinct keys; the rows of key k are
+// order[starts[k]:starts[k+1]], in row order. Rows with a null key are in no
+// key's rows, so they match nothing. Finding a row's key number goes through a
+// keyMemo, so that rows whose key is the very value of a recent row's (a
+// string decoded from one dictionary entry) skip encoding and hashing it.
 type joinTable struct {
 	r     *run
 	node  *planner.Join
 	bytes int64 // reserved
 	mu    sync.Mutex
 	cols  []*vector.Vector
-	n     int
-	// rows maps a key encoding to the right rows that have it; rows with a
-	// null key are in no entry, so they match nothing.
-	rows    map[string][]int
+	// read marks the columns some batch had; a column no batch had (nothing
+	// reads it) stays unread through the join.
+	read []bool
+	n    int
+	// index maps a key encoding to its number.
+	index   map[string]int32
+	starts  []int32
+	order   []int32
 	matched []atomic.Bool
+	memos   sync.Pool // *keyMemo for probes, from left key identity to key number
 }
 
 func (t *joinTable) push(b *vector.Batch) error {
@@ -70,16 +81,24 @@ func (t *joinTable) push(b *vector.Batch) error {
 	if err := t.grow(batchBytes(b)); err != nil {
 		return err
 	}
+	if t.read == nil {
+		t.read = make([]bool, len(t.cols))
+	}
 	for i, dst := range t.cols {
 		src := b.Cols[i]
 		switch {
 		case src == nil:
-			for r := 0; r < b.Len; r++ {
-				dst.Append(types.NullOf(dst.Type))
+			if t.read[i] {
+				appendNulls(dst, b.Len)
 			}
 		case vector.Storage(src.Type) != vector.Storage(dst.Type):
 			return fmt.Errorf("BUG: join right column %d is %s, planned %s", i, src.Type, dst.Type)
 		default:
+			if !t.read[i] {
+				// Read at last: the rows before are nulls.
+				t.read[i] = true
+				appendNulls(dst, t.n)
+			}
 			vector.AppendVector(dst, src)
 		}
 	}
@@ -87,42 +106,119 @@ func (t *joinTable) push(b *vector.Batch) error {
 	return nil
 }
 
+// appendNulls appends n nulls to v.
+func appendNulls(v *vector.Vector, n int) {
+	for r := 0; r < n; r++ {
+		v.Append(types.NullOf(v.Type))
+	}
+}
+
+// column returns right column i, nil when nothing read it.
+func (t *joinTable) column(i int) *vector.Vector {
+	if t.read == nil || !t.read[i] {
+		return nil
+	}
+	return t.cols[i]
+}
+
 func (t *joinTable) finish() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.rows = map[string][]int{}
+	t.index = map[string]int32{}
 	t.matched = make([]atomic.Bool, t.n)
+	t.starts = []int32{0}
 	if t.n == 0 {
 		return nil
 	}
-	all := &vector.Batch{Cols: t.cols, Len: t.n}
+	all := &vector.Batch{Cols: make([]*vector.Vector, len(t.cols)), Len: t.n}
+	for i := range t.cols {
+		all.Cols[i] = t.column(i)
+	}
 	keys, err := evalKeys(t.node.RightKeys, all)
 	if err != nil {
 		return err
 	}
+	ids := make([]int32, t.n)
+	var memo keyMemo
 	var kb []byte
 	var size int64
-	for r := 0; r < t.n; r++ {
-		if r%joinCheckRows == joinCheckRows-1 {
-			if err := t.r.ctx.Err(); err != nil {
-				return err
-			}
-			if err := t.grow(size); err != nil {
-				return err
-			}
-			size = 0
-		}
+	miss := func(r int) int32 {
 		var ok bool
-		if kb, ok = encodeKey(kb[:0], keys, r); ok {
-			list, seen := t.rows[string(kb)]
-			if !seen {
-				size += int64(len(kb)) + 64
+		if kb, ok = encodeKey(kb[:0], keys, r); !ok {
+			return -1
+		}
+		id, seen := t.index[string(kb)]
+		if !seen {
+			id = int32(len(t.index))
+			t.index[string(kb)] = id
+			size += int64(len(kb)) + 64
+		}
+		return id
+	}
+	for lo := 0; lo < t.n; lo += joinCheckRows {
+		if err := t.r.ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(lo+joinCheckRows, t.n)
+		memo.lookup(keys, lo, ids[lo:hi], miss)
+		for _, id := range ids[lo:hi] {
+			if id >= 0 {
+				size += 8
 			}
-			t.rows[string(kb)] = append(list, r)
-			size += 8
+		}
+		if err := t.grow(size); err != nil {
+			return err
+		}
+		size = 0
+	}
+	// Group the rows by key number, keeping row order within a key.
+	t.starts = make([]int32, len(t.index)+1)
+	for _, id := range ids {
+		if id >= 0 {
+			t.starts[id+1]++
 		}
 	}
-	return t.grow(size + 8*int64(t.n))
+	for k := 1; k < len(t.starts); k++ {
+		t.starts[k] += t.starts[k-1]
+	}
+	t.order = make([]int32, t.starts[len(t.starts)-1])
+	next := append([]int32(nil), t.starts[:len(t.starts)-1]...)
+	for r, id := range ids {
+		if id >= 0 {
+			t.order[next[id]] = int32(r)
+			next[id]++
+		}
+	}
+	return t.grow(8 * int64(t.n))
+}
+
+// keyIDs sets ids to the key numbers of the rows of a probe batch's keys, -1
+// for a key the table does not have or a null key.
+func (t *joinTable) keyIDs(keys []*vector.Vector, ids []int32) {
+	m, _ := t.memos.Get().(*keyMemo)
+	if m == nil {
+		m = &keyMemo{}
+	}
+	var kb []byte
+	m.lookup(keys, 0, ids, func(r int) int32 {
+		var ok bool
+		if kb, ok = encodeKey(kb[:0], keys, r); !ok {
+			return -1
+		}
+		if id, ok := t.index[string(kb)]; ok {
+			return id
+		}
+		return -1
+	})
+	t.memos.Put(m)
+}
+
+// rowsOf returns the right rows with key number id (none for -1).
+func (t *joinTable) rowsOf(id int32) []int32 {
+	if id < 0 {
+		return nil
+	}
+	return t.order[t.starts[id]:t.starts[id+1]]
 }
 
 // joinCheckRows is how many rows the build and probe loops handle between
@@ -142,7 +238,7 @@ func (t *joinTable) grow(n int64) error {
 func (t *joinTable) free() {
 	t.r.release(t.bytes)
 	t.bytes = 0
-	t.rows, t.cols, t.matched = nil, nil, nil
+	t.index, t.starts, t.order, t.cols, t.matched = nil, nil, nil, nil, nil
 }
 
 // probeOp streams the left side of a join against the right side's table.
@@ -154,11 +250,12 @@ type probeOp struct {
 	node  *planner.Join
 	table *joinTable
 	out   operator
-	// seen holds the keys innerunique has already given a left row. Left rows
-	// arrive from parallel scans, so which of several left rows with one key
-	// is kept is arbitrary, as in Kusto. Its keys are accounted as 'join'.
+	// seen holds the key numbers innerunique has already given a left row.
+	// Left rows arrive from parallel scans, so which of several left rows
+	// with one key is kept is arbitrary, as in Kusto. It is accounted as
+	// 'join'.
 	mu        sync.Mutex
-	seen      map[string]bool
+	seen      []bool
 	seenBytes int64
 }
 
@@ -167,7 +264,7 @@ func (p *probeOp) push(b *vector.Batch) error {
 		return err
 	}
 	t, kind := p.table, p.node.Kind
-	if len(t.rows) == 0 {
+	if len(t.index) == 0 {
 		switch kind {
 		case planner.JoinLeftOuter, planner.JoinFullOuter, planner.JoinLeftAnti:
 		default:
@@ -193,7 +290,7 @@ func (p *probeOp) push(b *vector.Batch) error {
 		return err
 	}
 	// pair adds left row l paired with each of matches, a batch at a time.
-	pair := func(l int, matches []int) error {
+	pair := func(l int, matches []int32) error {
 		for len(matches) > 0 {
 			n := min(len(matches), vector.BatchSize-len(lsel))
 			lsel, rsel = pairs(lsel, rsel, l, matches[:n])
@@ -204,25 +301,25 @@ func (p *probeOp) push(b *vector.Batch) error {
 		}
 		return nil
 	}
-	var kb []byte
+	ids := make([]int32, b.Len)
+	t.keyIDs(keys, ids)
 	var seenGrow int64
 	if kind == planner.JoinInnerUnique {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-	}
-	for r := 0; r < b.Len; r++ {
-		var matches []int
-		var ok bool
-		if kb, ok = encodeKey(kb[:0], keys, r); ok {
-			matches = t.rows[string(kb)]
+		if p.seen == nil {
+			p.seen = make([]bool, len(t.index))
+			seenGrow += int64(len(p.seen))
 		}
+	}
+	for r, id := range ids {
+		matches := t.rowsOf(id)
 		switch kind {
 		case planner.JoinInnerUnique:
-			if len(matches) == 0 || p.seen[string(kb)] {
+			if len(matches) == 0 || p.seen[id] {
 				continue
 			}
-			p.seen[string(kb)] = true
-			seenGrow += int64(len(kb)) + 48
+			p.seen[id] = true
 			err = pair(r, matches)
 		case planner.JoinInner:
 			err = pair(r, matches)
@@ -338,7 +435,13 @@ func (p *probeOp) emit(b *vector.Batch, lsel, rsel []int) error {
 		}
 		if j.EmitsRight() {
 			for i, c := range j.Right.Columns() {
-				out.Cols = append(out.Cols, gatherOrNull(p.table.cols[i], c.Type, rsel[lo:hi]))
+				src := p.table.column(i)
+				if src == nil && p.table.n > 0 {
+					// A column nothing reads stays unread.
+					out.Cols = append(out.Cols, nil)
+					continue
+				}
+				out.Cols = append(out.Cols, gatherOrNull(src, c.Type, rsel[lo:hi]))
 			}
 		}
 		if err := p.out.push(out); err != nil {
@@ -349,16 +452,16 @@ func (p *probeOp) emit(b *vector.Batch, lsel, rsel []int) error {
 }
 
 // mark records that right rows were matched.
-func (t *joinTable) mark(rows []int) {
+func (t *joinTable) mark(rows []int32) {
 	for _, r := range rows {
 		t.matched[r].Store(true)
 	}
 }
 
 // pairs appends left row l paired with each right row of matches.
-func pairs(lsel, rsel []int, l int, matches []int) ([]int, []int) {
+func pairs(lsel, rsel []int, l int, matches []int32) ([]int, []int) {
 	for _, m := range matches {
-		lsel, rsel = append(lsel, l), append(rsel, m)
+		lsel, rsel = append(lsel, l), append(rsel, int(m))
 	}
 	return lsel, rsel
 }

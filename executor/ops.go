@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
-	"github.com/spoorhq/spoor/functions"
 	"github.com/spoorhq/spoor/planner"
 	"github.com/spoorhq/spoor/types"
 	"github.com/spoorhq/spoor/vector"
@@ -27,15 +25,27 @@ func (f *filterOp) push(b *vector.Batch) error {
 	if err != nil {
 		return err
 	}
-	sel := make([]int, 0, b.Len)
-	for i := 0; i < b.Len; i++ {
-		if v.IsNull(i) {
-			continue
+	sp := selPool.Get().(*[]int)
+	defer selPool.Put(sp)
+	sel := (*sp)[:0]
+	switch {
+	case v.Type == types.Bool && v.Nulls == nil:
+		for i, x := range v.Ints[:b.Len] {
+			if x != 0 {
+				sel = append(sel, i)
+			}
 		}
-		if v.Type == types.Bool && v.Ints[i] != 0 || v.Type == types.Dynamic && v.Dyn[i] == true {
-			sel = append(sel, i)
+	default:
+		for i := 0; i < b.Len; i++ {
+			if v.IsNull(i) {
+				continue
+			}
+			if v.Type == types.Bool && v.Ints[i] != 0 || v.Type == types.Dynamic && v.Dyn[i] == true {
+				sel = append(sel, i)
+			}
 		}
 	}
+	*sp = sel
 	if len(sel) == 0 {
 		return nil
 	}
@@ -44,6 +54,13 @@ func (f *filterOp) push(b *vector.Batch) error {
 	}
 	return f.out.push(sliceBatch(b, sel))
 }
+
+// selPool holds the row selections of filters between batches (sliceBatch
+// copies the rows, so a selection is free once the batch is pushed on).
+var selPool = sync.Pool{New: func() any {
+	s := make([]int, 0, vector.BatchSize)
+	return &s
+}}
 
 func (f *filterOp) finish() error { return f.out.finish() }
 
@@ -100,204 +117,6 @@ func (l *limitOp) push(b *vector.Batch) error {
 }
 
 func (l *limitOp) finish() error { return l.out.finish() }
-
-// aggregateOp groups rows by key and folds the aggregates of each group. Its
-// groups are accounted as 'summarize' in the run's budget, at a fixed size per
-// group beyond the key values (aggregate states that grow, such as
-// make_list's, are not measured).
-type aggregateOp struct {
-	r     *run
-	node  *planner.Aggregate
-	out   operator
-	mu    sync.Mutex
-	parts []*aggPartial    // every partial table, merged at finish
-	free  chan *aggPartial // partial tables not in use by a push
-	bytes atomic.Int64     // reserved for groups
-}
-
-// aggPartial is one pusher's hash table of groups. Each concurrent push folds
-// its batch into a partial table of its own, kept across batches, so that a
-// group is created once per partial rather than once per batch; finish merges
-// the partials.
-type aggPartial struct {
-	groups map[string]*group
-}
-
-// maxAggPartials bounds the partial tables (one per concurrent pusher).
-const maxAggPartials = 64
-
-type group struct {
-	keys   []types.Value
-	states []functions.AggState
-}
-
-func newAggregateOp(r *run, n *planner.Aggregate, out operator) *aggregateOp {
-	return &aggregateOp{r: r, node: n, out: out, free: make(chan *aggPartial, maxAggPartials)}
-}
-
-// take returns a partial table no other push is using.
-func (a *aggregateOp) take() *aggPartial {
-	select {
-	case p := <-a.free:
-		return p
-	default:
-	}
-	a.mu.Lock()
-	if len(a.parts) >= maxAggPartials {
-		a.mu.Unlock()
-		return <-a.free
-	}
-	p := &aggPartial{groups: map[string]*group{}}
-	a.parts = append(a.parts, p)
-	a.mu.Unlock()
-	return p
-}
-
-func (a *aggregateOp) push(b *vector.Batch) error {
-	if err := a.r.ctx.Err(); err != nil {
-		return err
-	}
-	keys := make([]*vector.Vector, len(a.node.Keys))
-	for i, k := range a.node.Keys {
-		v, err := eval(k, b)
-		if err != nil {
-			return err
-		}
-		keys[i] = v
-	}
-	args := make([][]*vector.Vector, len(a.node.Aggs))
-	for i, ag := range a.node.Aggs {
-		for _, x := range ag.Args {
-			v, err := eval(x, b)
-			if err != nil {
-				return err
-			}
-			args[i] = append(args[i], v)
-		}
-	}
-	p := a.take()
-	defer func() { a.free <- p }()
-	var kb []byte
-	var grow int64
-	for r := 0; r < b.Len; r++ {
-		kb = kb[:0]
-		for _, k := range keys {
-			kb = appendKey(kb, k, r)
-		}
-		g, ok := p.groups[string(kb)]
-		if !ok {
-			g = a.newGroup(keys, r)
-			k := string(kb)
-			p.groups[k] = g
-			grow += groupBytes(k, g)
-		}
-		for i, s := range g.states {
-			s.Add(args[i], r)
-		}
-	}
-	if grow > 0 {
-		if err := a.r.reserve(grow, "summarize"); err != nil {
-			return err
-		}
-		a.bytes.Add(grow)
-	}
-	return nil
-}
-
-// groupBytes estimates the memory of a group held under key k.
-func groupBytes(k string, g *group) int64 {
-	n := int64(len(k)) + 64 + 48 + 24*int64(len(g.keys)) + 64*int64(len(g.states))
-	for _, v := range g.keys {
-		n += valueBytes(v)
-	}
-	return n
-}
-
-func (a *aggregateOp) newGroup(keys []*vector.Vector, r int) *group {
-	g := &group{keys: make([]types.Value, len(keys)), states: make([]functions.AggState, len(a.node.Aggs))}
-	for i, k := range keys {
-		g.keys[i] = k.Value(r)
-	}
-	for i, ag := range a.node.Aggs {
-		ts := make([]types.Type, len(ag.Args))
-		for j, x := range ag.Args {
-			ts[j] = x.Type()
-		}
-		g.states[i] = ag.Fn.NewAgg(ts)
-	}
-	return g
-}
-
-func (a *aggregateOp) finish() error {
-	defer func() {
-		a.r.release(a.bytes.Swap(0))
-	}()
-	a.mu.Lock()
-	parts := a.parts
-	a.parts = nil
-	a.mu.Unlock()
-	var all map[string]*group
-	for _, p := range parts {
-		if all == nil {
-			all = p.groups
-			continue
-		}
-		for k, g := range p.groups {
-			if into, ok := all[k]; ok {
-				for i, s := range into.states {
-					s.Merge(g.states[i])
-				}
-				continue
-			}
-			all[k] = g
-		}
-		if err := a.r.ctx.Err(); err != nil {
-			return err
-		}
-	}
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	// A deterministic order: by encoded key.
-	if err := sortStable(a.r.ctx, keys, strings.Compare); err != nil {
-		return err
-	}
-	groups := make([]*group, 0, len(keys))
-	for _, k := range keys {
-		groups = append(groups, all[k])
-	}
-	if len(a.node.Keys) == 0 && len(groups) == 0 {
-		// summarize without by yields one row even over no input.
-		groups = append(groups, a.newGroup(nil, 0))
-	}
-	cols := a.node.Out
-	for lo := 0; lo < len(groups); lo += vector.BatchSize {
-		if err := a.r.ctx.Err(); err != nil {
-			return err
-		}
-		part := groups[lo:min(lo+vector.BatchSize, len(groups))]
-		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, len(cols))}
-		for ci, c := range cols {
-			b.Cols[ci] = vector.New(c.Type, len(part))
-		}
-		for _, g := range part {
-			for i, k := range g.keys {
-				b.Cols[i].Append(k)
-			}
-			for i, s := range g.states {
-				b.Cols[len(g.keys)+i].Append(fitType(s.Result(), cols[len(g.keys)+i].Type))
-			}
-		}
-		if err := a.out.push(b); err != nil {
-			if err == errStop {
-				break
-			}
-			return err
-		}
-	}
-	return a.out.finish()
-}
 
 // fitType labels a value with the planned type when the representations agree.
 func fitType(v types.Value, t types.Type) types.Value {

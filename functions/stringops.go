@@ -3,6 +3,8 @@ package functions
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/spoorhq/spoor/types"
 	"github.com/spoorhq/spoor/vector"
@@ -219,7 +221,8 @@ func equalText(s, needle string, fold bool) bool {
 	return true
 }
 
-// indexText finds a needle (lower case when fold is set) in s.
+// indexText finds a needle (lower case when fold is set) in s: the first
+// occurrence, ignoring ASCII case when fold is set.
 func indexText(s, needle string, fold bool) int {
 	if !fold {
 		return strings.Index(s, needle)
@@ -228,34 +231,77 @@ func indexText(s, needle string, fold bool) int {
 	if k == 0 {
 		return 0
 	}
-	c0 := needle[0]
-	u0 := c0
-	if c0 >= 'a' && c0 <= 'z' {
-		u0 = c0 - ('a' - 'A')
+	// Candidates come from the needle's rarest byte (its anchor, at offset
+	// a), found in either case with IndexByte; the next position of each case
+	// is kept, so no stretch of s is scanned twice.
+	a := anchorOf(needle)
+	lc := needle[a]
+	uc := lc
+	if lc >= 'a' && lc <= 'z' {
+		uc = lc - ('a' - 'A')
 	}
-	for i := 0; i+k <= len(s); i++ {
-		// Fast path: jump to the next byte that can start a match.
-		if c := s[i]; c != c0 && c != u0 {
-			j := strings.IndexByte(s[i:len(s)-k+1], c0)
-			if u0 != c0 {
-				if ju := strings.IndexByte(s[i:len(s)-k+1], u0); ju >= 0 && (j < 0 || ju < j) {
-					j = ju
-				}
+	last := len(s) - k + a // the last place the anchor can be
+	nextL, nextU := -1, -1 // known next places of each case, or -1
+	doneL, doneU := false, uc == lc
+	for from := a; from <= last; {
+		if !doneL && nextL < from {
+			if j := strings.IndexByte(s[from:last+1], lc); j >= 0 {
+				nextL = from + j
+			} else {
+				doneL = true
 			}
-			if j < 0 {
-				return -1
+		}
+		if !doneU && nextU < from {
+			if j := strings.IndexByte(s[from:last+1], uc); j >= 0 {
+				nextU = from + j
+			} else {
+				doneU = true
 			}
-			i += j
 		}
-		if equalText(s[i:i+k], needle, true) {
-			return i
+		p := -1
+		if !doneL {
+			p = nextL
 		}
+		if !doneU && (p < 0 || nextU < p) {
+			p = nextU
+		}
+		if p < 0 {
+			return -1
+		}
+		if equalText(s[p-a:p-a+k], needle, true) {
+			return p - a
+		}
+		from = p + 1
 	}
 	return -1
 }
 
+// anchorOf picks the byte of a lower-case needle that is likely rarest in
+// text, by a rough rank of how common bytes are in command lines and paths.
+func anchorOf(needle string) int {
+	best, rank := 0, 256
+	for i := 0; i < len(needle); i++ {
+		if r := byteRank[needle[i]]; r < rank {
+			best, rank = i, r
+		}
+	}
+	return best
+}
+
+// byteRank ranks bytes by how common they are in text (higher is more
+// common); bytes not listed rank lowest, as rare.
+var byteRank = func() (t [256]int) {
+	const common = " etaoinsrlcdhmpxu\\/.-_:\"=0123456789fgwybvkjqz"
+	for i := 0; i < len(common); i++ {
+		if t[common[i]] == 0 {
+			t[common[i]] = 200 - i
+		}
+	}
+	return t
+}()
+
 func termEval(mode termMode, ci, negate bool) evalFn {
-	return strStrToBool(
+	return strPredEval(
 		func(needle string) *termMatcher { m := newTermMatcher(needle, mode, ci); return &m },
 		func(m *termMatcher, text string) bool { return m.match(text) != negate },
 	)
@@ -310,17 +356,116 @@ func (m *substrMatcher) match(op substrOp, text string) bool {
 }
 
 func substrEval(op substrOp, ci, negate bool) evalFn {
-	return strStrToBool(
+	return strPredEval(
 		func(needle string) *substrMatcher { m := newSubstrMatcher(needle, ci); return &m },
 		func(m *substrMatcher, text string) bool { return m.match(op, text) != negate },
 	)
 }
 
 func foldEqEval(negate bool) evalFn {
-	return strStrToBool(
+	return strPredEval(
 		func(needle string) string { return needle },
 		func(needle, text string) bool { return strings.EqualFold(text, needle) != negate },
 	)
+}
+
+// strPredEval builds the kernel of a string predicate, such as contains: prep
+// turns the right-hand side into a matcher, match tries it on a text. With a
+// constant needle over a string column, the kernel remembers the answer for
+// each text it has seen, by the text's memory: the store decodes a column from
+// a dictionary per segment, so each of its values is one string shared by all
+// its rows, and the predicate runs once per value rather than once per row.
+// The memory is in a predMemo, kept between batches in a pool of the kernel's.
+func strPredEval[M any](prep func(needle string) M, match func(m M, text string) bool) evalFn {
+	plain := strStrToBool(prep, match)
+	var pool sync.Pool
+	return func(args []*vector.Vector, n int) (*vector.Vector, error) {
+		left, right := args[0], args[1]
+		if left.Type != types.String || right.Type != types.String || n < predMemoMinRows || !isConst(right, n) {
+			return plain(args, n)
+		}
+		needle := right.Strs[0]
+		c, _ := pool.Get().(*predMemo)
+		if c == nil {
+			c = &predMemo{}
+		}
+		if !c.reset(needle) {
+			pool.Put(c)
+			return plain(args, n)
+		}
+		m := prep(needle)
+		out := newVec(types.Bool, n)
+		misses := 0
+		for i, s := range left.Strs[:n] {
+			slot := predSlot(s)
+			if r := c.res[slot]; r != 0 && len(c.strs[slot]) == len(s) && unsafe.StringData(c.strs[slot]) == unsafe.StringData(s) {
+				out.Ints[i] = int64(r - 1)
+				continue
+			}
+			misses++
+			r := uint8(1)
+			if match(m, s) {
+				r = 2
+			}
+			c.strs[slot], c.res[slot] = s, r
+			out.Ints[i] = int64(r - 1)
+		}
+		c.tally(misses, n)
+		pool.Put(c)
+		return out, nil
+	}
+}
+
+// predMemoBits sizes a predMemo: 2^predMemoBits slots.
+const predMemoBits = 13
+
+// predMemoMinRows is the fewest rows worth a memo.
+const predMemoMinRows = 64
+
+// predMemo remembers a predicate's answers for one needle, by the memory of
+// the text: a direct-mapped table, where a slot keeps the last text that
+// hashed to it. It holds its texts, so their memory is not reused for other
+// text while they are in it. After predMemoGiveUp batches in a row whose texts
+// were nearly all new, it is not used until the pool drops it.
+type predMemo struct {
+	needle string
+	strs   [1 << predMemoBits]string
+	res    [1 << predMemoBits]uint8 // 0: empty; 1: false; 2: true
+	poor   int
+	off    bool
+}
+
+// predMemoGiveUp is the number of batches in a row that mostly miss the memo
+// after which it is not used.
+const predMemoGiveUp = 4
+
+// reset readies the memo for a needle, emptying it if it served another one,
+// and reports whether it is to be used.
+func (c *predMemo) reset(needle string) bool {
+	if c.needle != needle {
+		clear(c.res[:])
+		clear(c.strs[:])
+		c.needle, c.poor, c.off = needle, 0, false
+	}
+	return !c.off
+}
+
+// tally stops the memo after predMemoGiveUp batches in a row of mostly misses.
+func (c *predMemo) tally(misses, n int) {
+	if misses*8 < n*7 {
+		c.poor = 0
+		return
+	}
+	if c.poor++; c.poor >= predMemoGiveUp {
+		c.off = true
+		clear(c.strs[:])
+	}
+}
+
+// predSlot is the memo slot of a text, from its memory and length.
+func predSlot(s string) uint64 {
+	h := (uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) ^ uint64(len(s))<<48) * 0x9e3779b97f4a7c15
+	return h >> (64 - predMemoBits)
 }
 
 func regexOpCheck(name string, args []types.Type, consts []*types.Value) (types.Type, error) {

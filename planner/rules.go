@@ -20,6 +20,7 @@ var Rules = []Rule{
 	{"pushdown-filter", pushdownFilter},
 	{"sort-take-to-topn", sortTakeToTopN},
 	{"prune-columns", pruneColumns},
+	{"prune-join-inputs", pruneJoinInputs},
 }
 
 // Optimize applies the rules in order, except those named in disabled (see
