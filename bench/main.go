@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -93,6 +94,10 @@ func run(rows int64, jsonOut, dir string, seed uint64, reps int) error {
 		}
 		defer os.RemoveAll(d)
 		dir = d
+	}
+	// The same collector settings as the spoor command (see tuneGC there).
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 	threads := runtime.GOMAXPROCS(0)
 	if threads > 2 {

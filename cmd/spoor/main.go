@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+
+	"github.com/spoorhq/spoor/engine"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand's name and
@@ -35,7 +38,21 @@ var commands = []command{
 }
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// tuneGC trades memory for CPU: scans and aggregations allocate short-lived
+// column data, and at Go's default GOGC the collector roughly doubles their CPU.
+// A soft limit at twice the per-query memory budget (half the machine) makes the
+// collector run earlier when memory is short. GOGC and GOMEMLIMIT override both.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(2 * engine.DefaultMemoryLimit())
+	}
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
