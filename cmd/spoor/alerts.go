@@ -60,17 +60,9 @@ func alertsList(args []string, stdout, stderr io.Writer) int {
 func alertsShow(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("alerts show", "alerts show ID [--json]", stderr)
 	jsonOut := fs.Bool("json", false, "print JSON")
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "alerts show", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "alerts show", err)
 	}
 	a, err := db.GetAlert(pos[0])
 	if err != nil {
@@ -189,17 +181,9 @@ func incidentsList(args []string, stdout, stderr io.Writer) int {
 func incidentsShow(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("incidents show", "incidents show ID [--json]", stderr)
 	jsonOut := fs.Bool("json", false, "print JSON")
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "incidents show", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "incidents show", err)
 	}
 	in, alerts, err := db.GetIncident(pos[0])
 	if err != nil {

@@ -146,17 +146,9 @@ func timeOrDash(t time.Time) string {
 func rulesShow(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("rules show", "rules show NAME [--json]", stderr)
 	jsonOut := fs.Bool("json", false, "print JSON")
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "rules show", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "rules show", err)
 	}
 	rec, err := db.GetRule(pos[0])
 	if err != nil {
@@ -209,17 +201,9 @@ func rulesToggle(args []string, on bool, stdout, stderr io.Writer) int {
 
 func rulesRm(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("rules rm", "rules rm NAME", stderr)
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "rules rm", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "rules rm", err)
 	}
 	if err := db.RemoveRule(pos[0]); err != nil {
 		return fail(stderr, "rules rm", err)
@@ -313,17 +297,9 @@ func rulesHistory(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("rules history", "rules history NAME [--json] [--last N]", stderr)
 	jsonOut := fs.Bool("json", false, "print JSON")
 	last := fs.Int("last", 50, "show the last N runs (0 for all)")
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "rules history", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "rules history", err)
 	}
 	runs, err := db.History(pos[0])
 	if err != nil {
@@ -401,17 +377,9 @@ func rulesImport(args []string, stdout, stderr io.Writer) int {
 
 func rulesExport(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("rules export", "rules export DIR", stderr)
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "rules export", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "rules export", err)
 	}
 	rules, err := db.ListRules()
 	if err != nil {

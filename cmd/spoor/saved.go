@@ -77,6 +77,23 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (pos []string, status int
 	}
 }
 
+// parseOpen parses a verb's flags, checks that it was given n positional
+// arguments, and opens the detection state; ok false carries the exit status.
+func parseOpen(fs *flag.FlagSet, data *string, args []string, n int, verb string, stderr io.Writer) (pos []string, db *detection.DB, status int, ok bool) {
+	if pos, status, ok = parseInterleaved(fs, args); !ok {
+		return nil, nil, status, false
+	}
+	if len(pos) != n {
+		fs.Usage()
+		return nil, nil, 2, false
+	}
+	db, err := detection.Open(*data)
+	if err != nil {
+		return nil, nil, fail(stderr, verb, err), false
+	}
+	return pos, db, 0, true
+}
+
 // newFlags makes a verb's flag set with --data and a usage text.
 func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -261,17 +278,9 @@ func savedList(args []string, stdout, stderr io.Writer) int {
 func savedShow(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("saved show", "saved show NAME [--json]", stderr)
 	jsonOut := fs.Bool("json", false, "print JSON")
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "saved show", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "saved show", err)
 	}
 	q, err := db.GetSaved(pos[0])
 	if err != nil {
@@ -288,17 +297,9 @@ func savedShow(args []string, stdout, stderr io.Writer) int {
 func savedRun(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("saved run", "saved run NAME [--format table|csv|json|jsonl]", stderr)
 	format := fs.String("format", "table", "output format: table, csv, json or jsonl")
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "saved run", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "saved run", err)
 	}
 	q, err := db.GetSaved(pos[0])
 	if err != nil {
@@ -331,17 +332,9 @@ func savedRun(args []string, stdout, stderr io.Writer) int {
 
 func savedRm(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("saved rm", "saved rm NAME", stderr)
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "saved rm", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "saved rm", err)
 	}
 	if err := db.RemoveSaved(pos[0]); err != nil {
 		return fail(stderr, "saved rm", err)
@@ -386,17 +379,9 @@ func savedTrack(args []string, stdout, stderr io.Writer) int {
 
 func savedUntrack(args []string, stdout, stderr io.Writer) int {
 	fs, data := newFlags("saved untrack", "saved untrack NAME", stderr)
-	pos, st, ok := parseInterleaved(fs, args)
+	pos, db, st, ok := parseOpen(fs, data, args, 1, "saved untrack", stderr)
 	if !ok {
 		return st
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
-	}
-	db, err := detection.Open(*data)
-	if err != nil {
-		return fail(stderr, "saved untrack", err)
 	}
 	if err := db.SetTracked(pos[0], false); err != nil {
 		return fail(stderr, "saved untrack", err)
