@@ -124,7 +124,7 @@ func (e *Engine) Query(ctx context.Context, text string, opts Options) (*Result,
 		res.Warnings = append(res.Warnings, truncationWarning(out))
 	}
 	for _, b := range out.Batches {
-		res.Rows = append(res.Rows, batchRows(b, len(out.Columns))...)
+		res.Rows = append(res.Rows, BatchRows(b, len(out.Columns))...)
 	}
 	res.Elapsed = time.Since(start)
 	if opts.Explain {
@@ -239,14 +239,16 @@ func (e *Engine) Plan(text string) (*planner.Plan, error) {
 		defer cancel()
 		return executor.Rows(ctx, e.store, n, max, executor.Options{MemoryLimit: DefaultMemoryLimit()})
 	}}
-	plan, err := planner.Bind(q, catalog{e.store}, planner.Options{Now: e.now(), Host: host})
+	plan, err := planner.Bind(q, Catalog(e.store), planner.Options{Now: e.now(), Host: host})
 	if err != nil {
 		return nil, &Error{Source: text, Err: err}
 	}
 	return plan, nil
 }
 
-func batchRows(b *vector.Batch, width int) [][]types.Value {
+// BatchRows turns a batch into rows of width values (a missing column is the
+// zero value), for callers that run plans themselves, such as kqltest.
+func BatchRows(b *vector.Batch, width int) [][]types.Value {
 	rows := make([][]types.Value, b.Len)
 	for r := range rows {
 		row := make([]types.Value, width)
@@ -259,6 +261,10 @@ func batchRows(b *vector.Batch, width int) [][]types.Value {
 	}
 	return rows
 }
+
+// Catalog is the planner's view of a store: its created tables and the
+// built-in tables it resolves. Callers that bind plans themselves use it too.
+func Catalog(s *storage.Store) planner.Catalog { return catalog{s} }
 
 // catalog resolves tables through the store (created and built-in tables).
 type catalog struct{ s *storage.Store }

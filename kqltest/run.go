@@ -16,7 +16,6 @@ import (
 	"github.com/spoorhq/spoor/functions"
 	"github.com/spoorhq/spoor/parser"
 	"github.com/spoorhq/spoor/planner"
-	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage"
 	"github.com/spoorhq/spoor/types"
 	"github.com/spoorhq/spoor/vector"
@@ -285,7 +284,7 @@ func referenceQuery(st *storage.Store, now time.Time, text string) (res *engine.
 	host := &planner.Host{Rows: func(n planner.Node, max int) ([][]types.Value, error) {
 		return executor.Rows(ctx, st, n, max, executor.Options{MemoryLimit: mem})
 	}}
-	plan, err := planner.Bind(q, catalog{st}, planner.Options{Now: now, Host: host, DisabledRules: planner.RuleNames()})
+	plan, err := planner.Bind(q, engine.Catalog(st), planner.Options{Now: now, Host: host, DisabledRules: planner.RuleNames()})
 	if err != nil {
 		return nil, false, &engine.Error{Source: text, Err: err}
 	}
@@ -318,7 +317,7 @@ func referenceQuery(st *storage.Store, now time.Time, text string) (res *engine.
 	}
 	res = &engine.Result{Columns: out.Columns, Truncated: out.Truncated, Render: plan.Render}
 	for _, b := range out.Batches {
-		res.Rows = append(res.Rows, batchRows(b, len(out.Columns))...)
+		res.Rows = append(res.Rows, engine.BatchRows(b, len(out.Columns))...)
 	}
 	return res, random, nil
 }
@@ -373,40 +372,6 @@ func isRandom(v reflect.Value, seen map[uintptr]bool) bool {
 		}
 	}
 	return false
-}
-
-func batchRows(b *vector.Batch, width int) [][]types.Value {
-	rows := make([][]types.Value, b.Len)
-	for r := range rows {
-		row := make([]types.Value, width)
-		for c := 0; c < width && c < len(b.Cols); c++ {
-			if b.Cols[c] != nil {
-				row[c] = b.Cols[c].Value(r)
-			}
-		}
-		rows[r] = row
-	}
-	return rows
-}
-
-// catalog resolves tables through the store, as the engine's does.
-type catalog struct{ s *storage.Store }
-
-func (c catalog) Table(name string) *schema.Table { return c.s.Table(name) }
-
-func (c catalog) TableNames() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range c.s.Tables() {
-		seen[t.Name] = true
-		out = append(out, t.Name)
-	}
-	for _, n := range schema.BuiltinNames() {
-		if !seen[n] && c.s.Table(n) != nil {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // loadStore creates a fresh store holding the case's tables, unsealed.
