@@ -195,7 +195,8 @@ func stripBreaks(s string) string {
 }
 
 // jsonEqual compares JSON values structurally: numbers by value, objects as
-// unordered maps, arrays in order.
+// unordered maps, arrays in order. Unlike types.EqualDynamic it compares numbers
+// to the precision printed, since tables round the numbers inside JSON too.
 func jsonEqual(a, b any) bool {
 	switch x := a.(type) {
 	case nil:
