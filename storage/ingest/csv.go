@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/spoorhq/spoor/types"
 )
@@ -24,6 +25,94 @@ type csvInput struct {
 	lastLine int64    // the line the previous record started on
 	joinRec  []string
 	joinBuf  bytes.Buffer
+	interns  []interner // per table column, for string columns
+
+	// Records are read on a goroutine of their own (see produce), a few
+	// chunks ahead of the conversion into rows, which runs in Next.
+	chunks  chan *csvChunk
+	free    chan *csvChunk
+	stop    chan struct{}
+	stopped sync.Once
+	cur     *csvChunk
+	pos     int   // the next record of cur
+	lines   int64 // Stats.Lines as of the chunks taken so far
+	endErr  error // what ended the input, once cur is used up
+	started bool
+}
+
+// csvChunk is a run of records read ahead, with the line each starts on and
+// whether it was cut short (errRecordTooLong). fields holds the records'
+// fields one after the other; ends[i] is where record i's end.
+type csvChunk struct {
+	fields []string
+	ends   []int
+	lines  []int64
+	long   []bool
+	total  int64 // input lines read at the end of the chunk
+	err    error // what ended the input after these records, if anything
+}
+
+// Read-ahead: records per chunk and chunks in flight.
+const (
+	csvChunkRecords = 256
+	csvChunksAhead  = 4
+)
+
+// interner shares the strings of a column's repeated values (device names,
+// paths, hashes). encoding/csv returns a record's fields as views of one
+// string, so a kept field would keep its whole record alive; and sealing
+// recognises shared strings by address without reading their bytes again,
+// which for values spread over a large heap costs a cache miss each. A
+// column whose values are mostly new stops interning and copies its values
+// into the batch's arena instead.
+type interner struct {
+	m            map[string]string
+	off          bool
+	hits, misses int
+}
+
+// Interning gives up on a column when more than half of a window of lookups
+// miss, and forgets its values when it holds too many.
+const (
+	internWindow = 4096
+	internMax    = 1 << 16
+)
+
+// str appends a string cell of column ci.
+func (c *csvInput) str(ci int, col *column, s string) {
+	if s == "" {
+		col.appendStr("")
+		return
+	}
+	in := &c.interns[ci]
+	if !in.off {
+		if v, ok := in.m[s]; ok {
+			in.hits++
+			col.appendStr(v)
+			return
+		}
+		in.misses++
+		if in.hits+in.misses >= internWindow {
+			if in.misses > in.hits {
+				in.off, in.m = true, nil
+			}
+			in.hits, in.misses = 0, 0
+		}
+		if !in.off {
+			if in.m == nil || len(in.m) >= internMax {
+				in.m = make(map[string]string, 256)
+			}
+			v := strings.Clone(s)
+			in.m[v] = v
+			col.appendStr(v)
+			return
+		}
+	}
+	b := &c.r.batch
+	b.reserve(len(s))
+	start := len(b.arena)
+	b.arena = append(b.arena, s...)
+	col.appendArena(start, len(b.arena))
 }
 
 // errRecordTooLong is how csvFeed stops encoding/csv, which would otherwise hold a
@@ -31,7 +120,8 @@ type csvInput struct {
 var errRecordTooLong = errors.New("record is longer than 16 MiB")
 
 func newCSVInput(r *Reader) (*csvInput, error) {
-	c := &csvInput{r: r, feed: &csvFeed{src: r.src}}
+	c := &csvInput{r: r, feed: &csvFeed{src: r.src}, interns: make([]interner, len(r.table.Columns)),
+		stop: make(chan struct{})}
 	c.cr = csv.NewReader(c.feed)
 	c.cr.LazyQuotes = true
 	c.cr.FieldsPerRecord = -1
@@ -101,28 +191,46 @@ func (c *csvInput) setHeader(header []string) {
 	}
 }
 
-// step reads one record and turns it into a row or a reject. It returns io.EOF at the
-// end and any read error.
+// step takes one record and turns it into a row or a reject. It returns io.EOF
+// at the end and any read error.
 func (c *csvInput) step() error {
 	if c.eof {
 		return io.EOF
 	}
-	rec, err := c.cr.Read()
-	c.feed.recStart = c.cr.InputOffset()
+	if !c.started {
+		c.started = true
+		c.chunks = make(chan *csvChunk, csvChunksAhead)
+		c.free = make(chan *csvChunk, csvChunksAhead+2)
+		go c.produce()
+	}
+	for c.cur == nil || c.pos == len(c.cur.ends) {
+		if c.cur != nil {
+			c.free <- c.cur // never blocks: free has room for every chunk
+			c.cur = nil
+		}
+		if c.endErr != nil {
+			return c.endErr
+		}
+		ch, ok := <-c.chunks
+		if !ok {
+			return errClosed
+		}
+		c.cur, c.pos, c.lines, c.endErr = ch, 0, ch.total, ch.err
+	}
+	ch, i := c.cur, c.pos
+	c.pos++
+	lo := 0
+	if i > 0 {
+		lo = ch.ends[i-1]
+	}
+	rec, line := ch.fields[lo:ch.ends[i]], ch.lines[i]
 	switch {
-	case err == io.EOF:
-		return io.EOF
-	case errors.Is(err, errRecordTooLong):
-		c.r.reject(c.startLine(rec), errRecordTooLong.Error(), c.join(rec))
+	case ch.long[i]:
+		c.r.reject(line, errRecordTooLong.Error(), c.join(rec))
 		return nil
-	case err != nil:
-		return err
-	}
-	line := c.startLine(rec)
-	if len(rec) == 1 && len(c.names) > 1 && strings.TrimSpace(rec[0]) == "" {
+	case len(rec) == 1 && len(c.names) > 1 && strings.TrimSpace(rec[0]) == "":
 		return nil // a line of spaces
-	}
-	if len(rec) != len(c.names) {
+	case len(rec) != len(c.names):
 		c.r.reject(line, fmt.Sprintf("%s, the header has %d", plural(int64(len(rec)), "field"), len(c.names)), c.join(rec))
 		return nil
 	}
@@ -130,6 +238,57 @@ func (c *csvInput) step() error {
 		c.r.reject(line, reason, c.join(rec))
 	}
 	return nil
+}
+
+// produce reads records into chunks until the input ends, a read fails or
+// the reader is closed. It owns the csv reader and the feed.
+func (c *csvInput) produce() {
+	defer close(c.chunks)
+	for {
+		var ch *csvChunk
+		select {
+		case ch = <-c.free:
+		default:
+			ch = new(csvChunk)
+		}
+		clear(ch.fields)
+		ch.fields, ch.ends, ch.lines, ch.long, ch.err = ch.fields[:0], ch.ends[:0], ch.lines[:0], ch.long[:0], nil
+		for len(ch.ends) < csvChunkRecords && ch.err == nil {
+			rec, err := c.cr.Read()
+			c.feed.recStart = c.cr.InputOffset()
+			long := errors.Is(err, errRecordTooLong)
+			if err != nil && !long {
+				ch.err = err
+				break
+			}
+			ch.lines = append(ch.lines, c.startLine(rec))
+			ch.fields = append(ch.fields, rec...)
+			ch.ends = append(ch.ends, len(ch.fields))
+			ch.long = append(ch.long, long)
+		}
+		ch.total = c.feed.lines()
+		select {
+		case c.chunks <- ch:
+		case <-c.stop:
+			return
+		}
+		if ch.err != nil {
+			return
+		}
+	}
+}
+
+// close stops the read-ahead goroutine.
+func (c *csvInput) close() {
+	c.stopped.Do(func() { close(c.stop) })
+}
+
+// linesRead is Stats.Lines.
+func (c *csvInput) linesRead() int64 {
+	if c.started {
+		return c.lines
+	}
+	return c.feed.lines()
 }
 
 // startLine is the line a record starts on.
@@ -161,7 +320,7 @@ func (c *csvInput) row(rec []string) string {
 		case fi < 0:
 			col.appendNull(row)
 		case col.typ == types.String:
-			col.appendStr(rec[fi])
+			c.str(ci, col, rec[fi])
 		default:
 			v, err := types.Parse(col.typ, rec[fi])
 			if err != nil {

@@ -377,7 +377,7 @@ func (r *Reader) Stats() Stats {
 	s := r.stats
 	s.Bytes = r.counter.n.Load()
 	if r.csv != nil {
-		s.Lines = r.csv.feed.lines()
+		s.Lines = r.csv.linesRead()
 	}
 	s.UnknownFields = maps.Clone(r.stats.UnknownFields)
 	return s
@@ -399,6 +399,9 @@ func (r *Reader) Close() error {
 }
 
 func (r *Reader) release() {
+	if r.csv != nil {
+		r.csv.close()
+	}
 	if r.closeDec != nil {
 		r.closeDec()
 	}
