@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -22,9 +22,16 @@ import (
 // dictMaxDistinct and dictMaxRatio decide when a string column is stored as a
 // dictionary: few distinct values, or distinct values that are a small share of
 // the rows (device names, action types, file names).
+//
+// Columns of short values (ids, numbers, addresses) are stored as a dictionary
+// however many distinct values they have: their term index would take
+// several times the bytes of the values, the sorted dictionary compresses
+// well, and a predicate on it needs no more than a pass over the distinct
+// values, or a binary search for equality.
 const (
 	dictMaxDistinct = 1 << 16
 	dictMaxRatio    = 0.5
+	shortValueBytes = 16 // the largest average length of "short values"
 )
 
 // segmentWriter writes one segment file. Its columns must all have the same
@@ -40,9 +47,6 @@ type segmentWriter struct {
 	payload []byte
 	dicts   codec.DictBuilder
 	terms   *codec.TermIndexBuilder
-	bitmaps codec.RowBitmapWriter
-	starts  []uint32 // code index: first position of each code in rows
-	rows    []uint32 // code index: rows grouped by code
 	nulls   []uint64
 }
 
@@ -123,7 +127,7 @@ func writeSegment(path string, t *schema.Table, cols colSource, rows int) (size,
 // release returns the writer to the pool unless its scratch grew huge.
 func (sw *segmentWriter) release() {
 	const maxKeep = 64 << 20
-	if cap(sw.payload) > maxKeep || cap(sw.buf) > maxKeep || cap(sw.rows) > maxKeep/4 {
+	if cap(sw.payload) > maxKeep || cap(sw.buf) > maxKeep {
 		return
 	}
 	sw.terms.Reset()
@@ -285,6 +289,9 @@ func (sw *segmentWriter) writeStrings(meta *columnMeta, vals []string) error {
 	limit := min(dictMaxDistinct, int(float64(len(vals))*dictMaxRatio)+16)
 	const sampleRows = 4096
 	sampleMax := max(64, int(float64(min(len(vals), sampleRows))*dictMaxRatio))
+	if meta.RawBytes <= int64(len(vals))*(shortValueBytes+4) {
+		limit, sampleMax = len(vals), sampleRows
+	}
 	dict, codes, ok := sw.dicts.Build(vals, limit, sampleRows, sampleMax)
 	if !ok {
 		return sw.writeFreeText(meta, vals, nil)
@@ -295,54 +302,57 @@ func (sw *segmentWriter) writeStrings(meta *columnMeta, vals []string) error {
 	if meta.Dict, err = sw.frame(sw.payload); err != nil {
 		return err
 	}
-	for b := 0; b*blockRows < len(vals); b++ {
+	// The code blocks follow a small header and precede a checksum of both,
+	// so that one region spans them as a frame: the code index, which a
+	// reader derives from the codes (see bitmapList) instead of storing it.
+	nb := (len(vals) + blockRows - 1) / blockRows
+	head := sw.buf[:0]
+	head = binary.LittleEndian.AppendUint32(head, derivedIndexMark)
+	head = binary.LittleEndian.AppendUint32(head, uint32(len(dict)))
+	head = binary.LittleEndian.AppendUint32(head, uint32(nb))
+	lens := len(head)
+	head = append(head, make([]byte, 4*nb)...)
+	// The header's block lengths are known once the blocks are encoded.
+	payload := sw.payload[:0]
+	for b := 0; b < nb; b++ {
 		lo, hi := blockBounds(len(vals), b)
-		sw.payload = codec.AppendCodes(sw.payload[:0], codes[lo:hi])
-		r, err := sw.frame(sw.payload)
-		if err != nil {
+		at := len(payload)
+		payload = codec.AppendCodes(payload, codes[lo:hi])
+		payload = codec.AppendChecksum(payload, payload[at:])
+		binary.LittleEndian.PutUint32(head[lens+4*b:], uint32(len(payload)-at))
+	}
+	sw.payload = payload
+	start := sw.off
+	crc := crc32.Update(0, castagnoli, head)
+	if err := sw.write(head); err != nil {
+		return err
+	}
+	at := 0
+	for b := 0; b < nb; b++ {
+		lo, hi := blockBounds(len(vals), b)
+		n := int(binary.LittleEndian.Uint32(head[lens+4*b:]))
+		r := region{Off: sw.off, Len: int64(n)}
+		if err := sw.write(payload[at : at+n]); err != nil {
 			return err
 		}
 		meta.Blocks = append(meta.Blocks, blockMeta{Data: r, Rows: hi - lo})
+		at += n
 	}
-	// The code index: one bitmap of rows per dictionary code.
-	sw.payload = sw.appendCodeIndex(sw.payload[:0], codes, len(dict))
-	meta.Codes, err = sw.frame(sw.payload)
-	return err
+	crc = crc32.Update(crc, castagnoli, payload)
+	sw.buf = binary.LittleEndian.AppendUint32(head[:0], crc)
+	if err := sw.write(sw.buf); err != nil {
+		return err
+	}
+	meta.Codes = region{Off: start, Len: sw.off - start}
+	return nil
 }
 
-// appendCodeIndex appends the bitmaps of rows of each of n codes: a count, an
-// offsets table and the bitmaps in roaring's portable format. Rows are grouped
-// by code with a counting sort, so each bitmap is built from an ascending list
-// in one go.
-func (sw *segmentWriter) appendCodeIndex(dst []byte, codes []uint32, n int) []byte {
-	starts := slices.Grow(sw.starts[:0], n+1)[:n+1]
-	clear(starts)
-	for _, c := range codes {
-		starts[c+1]++
-	}
-	for i := 1; i <= n; i++ {
-		starts[i] += starts[i-1]
-	}
-	rows := slices.Grow(sw.rows[:0], len(codes))[:len(codes)]
-	for r, c := range codes {
-		rows[starts[c]] = uint32(r)
-		starts[c]++
-	}
-	// starts[c] is now the end of code c's rows.
-	dst = binary.LittleEndian.AppendUint32(dst, uint32(n))
-	offs := len(dst)
-	dst = append(dst, make([]byte, 4*(n+1))...)
-	base := len(dst)
-	lo := uint32(0)
-	for c := 0; c < n; c++ {
-		binary.LittleEndian.PutUint32(dst[offs+4*c:], uint32(len(dst)-base))
-		dst = sw.bitmaps.Append(dst, rows[lo:starts[c]])
-		lo = starts[c]
-	}
-	binary.LittleEndian.PutUint32(dst[offs+4*n:], uint32(len(dst)-base))
-	sw.starts, sw.rows = starts, rows
-	return dst
-}
+// derivedIndexMark opens a code index derived from the code blocks it spans
+// where the count of an index of bitmaps would be: no such index can hold
+// that many codes.
+const derivedIndexMark = math.MaxUint32
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // writeFreeText writes compressed text blocks and a term index. v, when set,
 // carries the null bitmap (for dynamic columns).
@@ -394,16 +404,29 @@ func (sw *segmentWriter) writeFreeText(meta *columnMeta, vals []string, v *vecto
 	return err
 }
 
-// bitmapList is a read-only view of a code index (see appendCodeIndex).
+// bitmapList is a read-only view of a code index: the rows of each
+// dictionary code. Segments of format version 1 store it as a count, an
+// offsets table and one roaring bitmap per code in portable format. Newer
+// segments store nothing of their own: the region spans the column's code
+// blocks behind a header (derivedIndexMark, the dictionary size, the block
+// count and each block frame's length), and the rows of each code are worked
+// out from the codes when the index is opened.
 type bitmapList struct {
+	n int
+	// Stored bitmaps.
 	offs []byte
 	data []byte
-	n    int
+	// Derived: the rows of code c are rows[starts[c]:starts[c+1]], ascending.
+	starts []uint32
+	rows   []uint32
 }
 
 func openBitmapList(b []byte) (*bitmapList, error) {
 	if len(b) < 4 {
 		return nil, fmt.Errorf("bitmap list: %w: short header", codec.ErrCorrupt)
+	}
+	if binary.LittleEndian.Uint32(b) == derivedIndexMark {
+		return deriveBitmapList(b[4:])
 	}
 	n := int(binary.LittleEndian.Uint32(b))
 	if n < 0 || 4+4*(n+1) > len(b) {
@@ -416,10 +439,65 @@ func openBitmapList(b []byte) (*bitmapList, error) {
 	return l, nil
 }
 
-// get decodes bitmap i.
+// deriveBitmapList decodes the code blocks of a derived index (after its mark)
+// and groups the rows by code with a counting sort.
+func deriveBitmapList(b []byte) (*bitmapList, error) {
+	bad := func(what string) error { return fmt.Errorf("code index: %w: %s", codec.ErrCorrupt, what) }
+	if len(b) < 8 {
+		return nil, bad("short header")
+	}
+	n, nb := uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[4:]))
+	b = b[8:]
+	if nb > uint64(len(b))/4 || n > uint64(len(b))*8 {
+		return nil, bad("bad counts")
+	}
+	lens, body := b[:4*nb], b[4*nb:]
+	var codes []uint32
+	for i := range int(nb) {
+		m := uint64(binary.LittleEndian.Uint32(lens[4*i:]))
+		if m > uint64(len(body)) {
+			return nil, bad("block past the end")
+		}
+		payload, err := codec.OpenFrame(body[:m])
+		if err != nil {
+			return nil, err
+		}
+		if codes, err = codec.DecodeCodes(payload, codes); err != nil {
+			return nil, err
+		}
+		body = body[m:]
+	}
+	if len(body) != 0 {
+		return nil, bad("bytes after the blocks")
+	}
+	starts := make([]uint32, n+1)
+	for _, c := range codes {
+		if uint64(c) >= n {
+			return nil, bad(fmt.Sprintf("code %d outside a dictionary of %d", c, n))
+		}
+		starts[c+1]++
+	}
+	for i := uint64(1); i <= n; i++ {
+		starts[i] += starts[i-1]
+	}
+	rows := make([]uint32, len(codes))
+	next := append([]uint32(nil), starts[:n]...)
+	for r, c := range codes {
+		rows[next[c]] = uint32(r)
+		next[c]++
+	}
+	return &bitmapList{n: int(n), starts: starts, rows: rows}, nil
+}
+
+// get returns the rows of code i as a bitmap the caller owns.
 func (l *bitmapList) get(i int) (*roaring.Bitmap, error) {
 	if i < 0 || i >= l.n {
 		return nil, fmt.Errorf("bitmap list: %w: index %d of %d", codec.ErrCorrupt, i, l.n)
+	}
+	if l.starts != nil {
+		bm := roaring.New()
+		bm.AddMany(l.rows[l.starts[i]:l.starts[i+1]])
+		return bm, nil
 	}
 	lo := int(binary.LittleEndian.Uint32(l.offs[4*i:]))
 	hi := int(binary.LittleEndian.Uint32(l.offs[4*i+4:]))
