@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/spoorhq/spoor/planner"
@@ -201,14 +202,19 @@ func (r *run) scan(s *planner.Scan, out operator) func() error {
 			}
 		}
 		for _, p := range s.Preds {
-			op := storage.Equals
+			sp := storage.Pred{Column: p.Column, Op: storage.Func, Func: strings.TrimSuffix(p.Op, " phrase"), Values: p.Values, CaseInsensitive: p.CaseInsensitive}
 			switch p.Op {
 			case "has":
-				op = storage.HasTerm
+				sp.Op = storage.HasTerm
 			case "hasprefix":
-				op = storage.TermPrefix
+				sp.Op = storage.TermPrefix
+			case "==":
+				sp.Op = storage.Equals
 			}
-			req.Preds = append(req.Preds, storage.Pred{Column: p.Column, Op: op, Values: p.Values, CaseInsensitive: p.CaseInsensitive})
+			req.Preds = append(req.Preds, sp)
+		}
+		if a, ok := out.(*aggregateOp); ok {
+			req.Codes = a.codeColumns(s.Cols)
 		}
 		ctx, cancel := context.WithCancel(r.ctx)
 		defer cancel()

@@ -356,7 +356,7 @@ func hashValue(v *vector.Vector, i int) (uint64, bool) {
 	}
 	switch v.Type {
 	case types.String, types.Guid, types.Decimal:
-		s := v.Strs[i]
+		s := v.Str(i)
 		return xxhash64(unsafe.Slice(unsafe.StringData(s), len(s))), true
 	case types.Int, types.Long, types.Datetime, types.Timespan:
 		var b [8]byte

@@ -3,6 +3,8 @@ package planner
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strings"
 
 	"github.com/spoorhq/spoor/functions"
 	"github.com/spoorhq/spoor/types"
@@ -243,16 +245,17 @@ func pushIndex(s *Scan, x Expr) bool {
 	}
 	p := IndexPred{Column: s.Cols[col.Index].Name, Values: vals}
 	switch c.Fn.Name {
-	case "has":
-		if len(vals) != 1 || !isTerm(vals[0]) {
+	case "has", "hasprefix":
+		switch {
+		case len(vals) != 1:
+			return false
+		case isTerm(vals[0]):
+			p.Op = c.Fn.Name
+		case col.T == types.String:
+			p.Op = c.Fn.Name + " phrase" // by the function, not the term index
+		default:
 			return false
 		}
-		p.Op = "has"
-	case "hasprefix":
-		if len(vals) != 1 || !isTerm(vals[0]) {
-			return false
-		}
-		p.Op = "hasprefix"
 	case "==", "in":
 		if col.T != types.String {
 			return false
@@ -264,13 +267,35 @@ func pushIndex(s *Scan, x Expr) bool {
 		}
 		p.Op, p.CaseInsensitive = "==", true
 	default:
-		return false
+		if !storeFuncs[c.Fn.Name] || col.T != types.String {
+			return false
+		}
+		if c.Fn.Name == "matches regex" {
+			if _, err := regexp.Compile(vals[0]); err != nil {
+				return false
+			}
+		}
+		p.Op = c.Fn.Name
 	}
 	if (c.Fn.Name == "==" || c.Fn.Name == "=~") && len(vals) != 1 {
 		return false
 	}
 	s.Preds = append(s.Preds, p)
 	return true
+}
+
+// storeFuncs are the string operators on a string column and constant
+// strings that the store evaluates with the function's own kernel (once per
+// distinct value of a dictionary column); an IndexPred names them by Op.
+var storeFuncs = map[string]bool{
+	"contains": true, "!contains": true, "contains_cs": true, "!contains_cs": true,
+	"startswith": true, "!startswith": true, "startswith_cs": true, "!startswith_cs": true,
+	"endswith": true, "!endswith": true, "endswith_cs": true, "!endswith_cs": true,
+	"has_cs": true, "!has": true, "!has_cs": true,
+	"hasprefix_cs": true, "!hasprefix": true, "!hasprefix_cs": true,
+	"hassuffix": true, "!hassuffix": true, "hassuffix_cs": true, "!hassuffix_cs": true,
+	"!=": true, "!~": true, "!in": true, "!in~": true,
+	"matches regex": true, "has_any": true, "has_all": true,
 }
 
 func isTerm(s string) bool {
@@ -402,16 +427,17 @@ func refs(x Expr, used []bool) {
 }
 
 func (p IndexPred) String() string {
-	op := p.Op
+	op := strings.TrimSuffix(p.Op, " phrase")
 	if p.CaseInsensitive {
 		op = "=~"
 	}
 	if len(p.Values) == 1 {
 		return fmt.Sprintf("%s %s %q", p.Column, op, p.Values[0])
 	}
-	if op == "==" {
+	switch op {
+	case "==":
 		op = "in"
-	} else {
+	case "=~":
 		op = "in~"
 	}
 	return fmt.Sprintf("%s %s %q", p.Column, op, p.Values)

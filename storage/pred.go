@@ -3,6 +3,10 @@ package storage
 import (
 	"fmt"
 	"strings"
+
+	"github.com/spoorhq/spoor/functions"
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
 )
 
 // PredOp is the kind of an index predicate.
@@ -21,6 +25,12 @@ const (
 	// TermPrefix: some term of the column starts with Values[0] (KQL `hasprefix`),
 	// case-insensitively; Values[0] must be letters and digits.
 	TermPrefix
+	// Func: the KQL string operator or function named Func (contains,
+	// !startswith_cs, matches regex...), applied to the column and the constant
+	// strings Values, is true. The function's own kernel decides, so the answer
+	// is the executor's: on a dictionary column it runs once per distinct value,
+	// elsewhere on each candidate row.
+	Func
 )
 
 func (op PredOp) String() string {
@@ -31,6 +41,8 @@ func (op PredOp) String() string {
 		return "=="
 	case TermPrefix:
 		return "hasprefix"
+	case Func:
+		return "func"
 	}
 	return "?"
 }
@@ -41,10 +53,15 @@ type Pred struct {
 	Op              PredOp
 	Values          []string
 	CaseInsensitive bool
+	// Func names the function of a Func predicate.
+	Func string
 }
 
 func (p Pred) String() string {
 	op := p.Op.String()
+	if p.Op == Func {
+		op = p.Func
+	}
 	if p.Op == Equals && p.CaseInsensitive {
 		op = "=~"
 	}
@@ -58,6 +75,12 @@ func (p Pred) String() string {
 func (p Pred) validate() error {
 	if len(p.Values) == 0 {
 		return fmt.Errorf("predicate on %s has no values", p.Column)
+	}
+	if p.Op == Func {
+		spec, ok := functions.Lookup(p.Func)
+		if !ok || spec.Eval == nil || len(p.Values)+1 < spec.MinArgs || spec.MaxArgs >= 0 && len(p.Values)+1 > spec.MaxArgs {
+			return fmt.Errorf("predicate %s: no function %s of %d arguments", p, p.Func, len(p.Values)+1)
+		}
 	}
 	if p.Op == HasTerm || p.Op == TermPrefix {
 		if len(p.Values) != 1 || !isTerm(p.Values[0]) {
@@ -99,6 +122,54 @@ func (p Pred) match(s string) bool {
 		}
 	}
 	return false
+}
+
+// matchOne checks one value, as filter does.
+func (p Pred) matchOne(s string) bool {
+	if p.Op != Func {
+		return p.match(s)
+	}
+	keep, err := p.filter([]string{s}, nil)
+	return err == nil && len(keep) == 1
+}
+
+// filter returns the positions i of strs whose string satisfies the
+// predicate, appended to dst; a Func predicate's kernel sees them all at once.
+func (p Pred) filter(strs []string, dst []int) ([]int, error) {
+	if p.Op != Func {
+		for i, s := range strs {
+			if p.match(s) {
+				dst = append(dst, i)
+			}
+		}
+		return dst, nil
+	}
+	n := len(strs)
+	if n == 0 {
+		return dst, nil
+	}
+	spec, ok := functions.Lookup(p.Func)
+	if !ok || spec.Eval == nil {
+		return dst, fmt.Errorf("predicate %s: no function %s", p, p.Func)
+	}
+	args := make([]*vector.Vector, 0, 1+len(p.Values))
+	args = append(args, &vector.Vector{Type: types.String, Len: n, Strs: strs})
+	for _, v := range p.Values {
+		args = append(args, vector.Repeat(types.NewString(v), n))
+	}
+	out, err := spec.Eval(args, n)
+	if err != nil {
+		return dst, fmt.Errorf("predicate %s: %w", p, err)
+	}
+	if out.Type != types.Bool || out.Len != n {
+		return dst, fmt.Errorf("BUG: predicate %s gave %d values of %s", p, out.Len, out.Type)
+	}
+	for i := 0; i < n; i++ {
+		if out.Ints[i] != 0 && !out.IsNull(i) {
+			dst = append(dst, i)
+		}
+	}
+	return dst, nil
 }
 
 // hasTerm reports whether s contains term as a whole run of ASCII letters and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -27,6 +28,12 @@ type ScanRequest struct {
 	// map and prune no segment: it checks the time range and every predicate
 	// on each row, which tests compare with the indexed answer.
 	NoIndex bool
+	// Codes names columns the caller reads through Vector.Codes and Dict
+	// where the store has them: blocks decoded from a dictionary come without
+	// Strs (Vector.Str and Materialize still read them). Other blocks and
+	// unsealed rows come as plain strings. The store reuses the memory of
+	// such a column's Codes once fn returns: fn must not keep them.
+	Codes []string
 }
 
 // noIndexKey marks a context whose scans are made with NoIndex.
@@ -62,9 +69,10 @@ func (st *ScanStats) add(o ScanStats) {
 type scanPlan struct {
 	req   ScanRequest
 	def   *schema.Table
-	cols  []int // requested columns' positions in the table
-	preds []int // predicate columns' positions
-	ti    int   // time column position or -1
+	cols  []int        // requested columns' positions in the table
+	preds []int        // predicate columns' positions
+	ti    int          // time column position or -1
+	codes map[int]bool // columns delivered as codes only
 }
 
 func (s *Store) plan(req ScanRequest) (*scanPlan, []*segInfo, []*hotBatch, error) {
@@ -93,6 +101,14 @@ func (s *Store) plan(req ScanRequest) (*scanPlan, []*segInfo, []*hotBatch, error
 			return nil, nil, nil, fmt.Errorf("table %s has no column %s", req.Table, name)
 		}
 		p.cols = append(p.cols, i)
+	}
+	for _, name := range req.Codes {
+		if i := def.Index(name); i >= 0 && vector.Storage(def.Columns[i].Type) == vector.StoreStrs {
+			if p.codes == nil {
+				p.codes = map[int]bool{}
+			}
+			p.codes[i] = true
+		}
 	}
 	for _, pr := range req.Preds {
 		if err := pr.validate(); err != nil {
@@ -226,44 +242,73 @@ func (s *Store) openSeg(si *segInfo) (*segment, error) {
 // scanHot filters one hot batch row by row.
 func (p *scanPlan) scanHot(hb *hotBatch, fn func(*vector.Batch) error, countOnly bool) (ScanStats, error) {
 	st := ScanStats{HotRows: int64(hb.rows)}
-	var sel []int
+	sel := make([]int, 0, hb.rows)
 	lo, hi := p.minTime(), p.maxTime()
+	timed := p.ti >= 0 && (p.req.MinTime != 0 || p.req.MaxTime != 0)
 	for r := 0; r < hb.rows; r++ {
-		if p.ti >= 0 && (p.req.MinTime != 0 || p.req.MaxTime != 0) {
+		if timed {
 			tc := hb.cols[p.ti]
 			if tc.IsNull(r) || tc.Ints[r] < lo || tc.Ints[r] > hi {
 				continue
 			}
 		}
-		if p.matchRow(hb.cols, r) {
-			sel = append(sel, r)
+		sel = append(sel, r)
+	}
+	for i := range p.req.Preds {
+		var err error
+		if sel, err = p.filterRows(i, hb.cols[p.preds[i]], sel); err != nil {
+			return st, err
 		}
 	}
 	st.RowsMatched = int64(len(sel))
 	if countOnly || len(sel) == 0 {
 		return st, nil
 	}
-	return st, p.emit(hb.cols, sel, fn)
+	return st, p.emit(hb.cols, sel, fn, false)
 }
 
-// matchRow checks every predicate against row r of full-table columns.
-func (p *scanPlan) matchRow(cols []*vector.Vector, r int) bool {
-	for i, pr := range p.req.Preds {
-		if !matchValue(pr, cols[p.preds[i]], r) {
-			return false
-		}
+// filterRows keeps the rows of sel whose value in v satisfies predicate i; a
+// null dynamic value satisfies none. The result reuses sel's memory.
+func (p *scanPlan) filterRows(i int, v *vector.Vector, sel []int) ([]int, error) {
+	pr := p.req.Preds[i]
+	if len(sel) == 0 {
+		return sel, nil
 	}
-	return true
+	texts := make([]string, 0, len(sel))
+	rows := make([]int, 0, len(sel))
+	for _, r := range sel {
+		switch {
+		case v.Type == types.Dynamic:
+			if v.IsNull(r) {
+				continue
+			}
+			texts = append(texts, dynamicText(v.Dyn[r]))
+		default:
+			texts = append(texts, v.Str(r))
+		}
+		rows = append(rows, r)
+	}
+	keep, err := pr.filter(texts, make([]int, 0, len(texts)))
+	if err != nil {
+		return nil, err
+	}
+	out := sel[:0]
+	for _, k := range keep {
+		out = append(out, rows[k])
+	}
+	return out, nil
 }
 
+// matchValue checks one row of a column against a predicate: the slow path
+// that tests compare the store's answers with.
 func matchValue(pr Pred, v *vector.Vector, r int) bool {
 	if v.Type == types.Dynamic {
 		if v.IsNull(r) {
 			return false
 		}
-		return pr.match(dynamicText(v.Dyn[r]))
+		return pr.matchOne(dynamicText(v.Dyn[r]))
 	}
-	return pr.match(v.Strs[r])
+	return pr.matchOne(v.Str(r))
 }
 
 // dynamicText is the text a string predicate sees in a dynamic value: a string
@@ -275,13 +320,24 @@ func dynamicText(d any) string {
 	return types.DynamicToJSON(d)
 }
 
-// emit sends the selected rows of the requested columns in batches.
-func (p *scanPlan) emit(cols []*vector.Vector, sel []int, fn func(*vector.Batch) error) error {
+// emit sends the selected rows of the requested columns in batches. With
+// share, the columns are the scan's own (decoded for it), and a batch of
+// consecutive rows is a slice of them rather than a copy.
+func (p *scanPlan) emit(cols []*vector.Vector, sel []int, fn func(*vector.Batch) error, share bool) error {
 	for lo := 0; lo < len(sel); lo += vector.BatchSize {
 		part := sel[lo:min(lo+vector.BatchSize, len(sel))]
 		b := &vector.Batch{Len: len(part), Cols: make([]*vector.Vector, len(p.cols))}
+		run := share && part[len(part)-1]-part[0] == len(part)-1
 		for i, ci := range p.cols {
-			b.Cols[i] = vector.Gather(cols[ci], part)
+			if run {
+				b.Cols[i] = vector.Slice(cols[ci], part[0], part[0]+len(part))
+			} else {
+				b.Cols[i] = vector.Gather(cols[ci], part)
+			}
+			if !p.codes[ci] {
+				b.Cols[i].Materialize()
+				b.Cols[i].Codes, b.Cols[i].Dict = nil, nil
+			}
 		}
 		if err := fn(b); err != nil {
 			return err
@@ -374,16 +430,53 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 	}
 	nblocks := (rows + blockRows - 1) / blockRows
 	st.Blocks = nblocks * len(need)
+	// The selection of a block is only read until the next one: one buffer.
+	buf := selPool.Get().(*[]int)
+	defer selPool.Put(buf)
+	// The blocks' codes are only read until the block's batches are sent
+	// (emit drops them from the strings it makes): their memory is reused.
+	var bufs []*[]uint32
+	codeBuf := func() []uint32 {
+		cb := codesPool.Get().(*[]uint32)
+		bufs = append(bufs, cb)
+		return *cb
+	}
+	defer func() {
+		for _, cb := range bufs {
+			codesPool.Put(cb)
+		}
+	}()
 	for b := 0; b < nblocks; b++ {
 		if ctx.Err() != nil {
 			return st, ctx.Err()
 		}
+		for _, cb := range bufs {
+			codesPool.Put(cb)
+		}
+		bufs = bufs[:0]
 		bl, bh := blockBounds(rows, b)
-		var sel []int
+		sel := (*buf)[:0]
+		if cand == nil && !timed && len(verify) == 0 {
+			// Every row of the block: batches are slices of its columns.
+			st.RowsMatched += int64(bh - bl)
+			if countOnly {
+				continue
+			}
+			if err := p.emitBlock(bh-bl, func(ci int) (*vector.Vector, error) {
+				mi, ok := seg.cols[p.def.Columns[ci].Name]
+				if !ok {
+					return nullVector(p.def.Columns[ci].Type, bh-bl), nil
+				}
+				st.BlocksRead++
+				return seg.decodeBlockAs(mi, b, p.def.Columns[ci].Type, true, codeBuf())
+			}, fn); err != nil {
+				return st, err
+			}
+			continue
+		}
 		if cand == nil {
-			sel = make([]int, bh-bl)
-			for i := range sel {
-				sel[i] = i
+			for i := 0; i < bh-bl; i++ {
+				sel = append(sel, i)
 			}
 		} else {
 			it := cand.Iterator()
@@ -396,6 +489,7 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 				sel = append(sel, r-bl)
 			}
 		}
+		*buf = sel
 		if len(sel) == 0 {
 			continue
 		}
@@ -410,7 +504,9 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 				v = nullVector(p.def.Columns[ci].Type, bh-bl)
 			} else {
 				var err error
-				if v, err = seg.decodeBlock(mi, b, p.def.Columns[ci].Type); err != nil {
+				// Strings of a dictionary column are made per batch, for
+				// the rows sent only (emit).
+				if v, err = seg.decodeBlockAs(mi, b, p.def.Columns[ci].Type, true, codeBuf()); err != nil {
 					return nil, err
 				}
 				st.BlocksRead++
@@ -437,13 +533,9 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			if err != nil {
 				return st, err
 			}
-			kept := sel[:0]
-			for _, r := range sel {
-				if matchValue(p.req.Preds[i], v, r) {
-					kept = append(kept, r)
-				}
+			if sel, err = p.filterRows(i, v, sel); err != nil {
+				return st, err
 			}
-			sel = kept
 		}
 		st.RowsMatched += int64(len(sel))
 		if countOnly || len(sel) == 0 {
@@ -457,12 +549,50 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			}
 			cols[ci] = v
 		}
-		if err := p.emit(cols, sel, fn); err != nil {
+		if err := p.emit(cols, sel, fn, true); err != nil {
 			return st, err
 		}
 	}
 	return st, nil
 }
+
+// emitBlock sends all n rows of a block in batches that are slices of its
+// columns, which get decodes (once each).
+func (p *scanPlan) emitBlock(n int, get func(ci int) (*vector.Vector, error), fn func(*vector.Batch) error) error {
+	cols := make([]*vector.Vector, len(p.cols))
+	for i, ci := range p.cols {
+		if j := slices.Index(p.cols[:i], ci); j >= 0 {
+			cols[i] = cols[j]
+			continue
+		}
+		v, err := get(ci)
+		if err != nil {
+			return err
+		}
+		cols[i] = v
+	}
+	for lo := 0; lo < n; lo += vector.BatchSize {
+		hi := min(lo+vector.BatchSize, n)
+		b := &vector.Batch{Len: hi - lo, Cols: make([]*vector.Vector, len(cols))}
+		for i, v := range cols {
+			b.Cols[i] = vector.Slice(v, lo, hi)
+			if !p.codes[p.cols[i]] {
+				b.Cols[i].Materialize()
+				b.Cols[i].Codes, b.Cols[i].Dict = nil, nil
+			}
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// codesPool holds the buffers blocks' codes are decoded into.
+var codesPool = sync.Pool{New: func() any { b := make([]uint32, 0, blockRows); return &b }}
+
+// selPool holds the buffers of block selections.
+var selPool = sync.Pool{New: func() any { b := make([]int, 0, blockRows); return &b }}
 
 // nullVector is a column a segment does not have: all null (empty strings).
 func nullVector(t types.Type, n int) *vector.Vector {

@@ -26,7 +26,7 @@ type segment struct {
 	cols   map[string]int
 
 	mu    sync.Mutex
-	dicts map[int][]string
+	dicts map[int]*vector.Dict
 	codes map[int]*bitmapList
 	terms map[int]*codec.TermIndex
 }
@@ -88,7 +88,7 @@ func readSegmentMeta(f *os.File, path string) (*segment, error) {
 		return nil, fmt.Errorf("segment %s: %w", path, err)
 	}
 	s := &segment{path: path, f: f, size: size, footer: footer, cols: map[string]int{},
-		dicts: map[int][]string{}, codes: map[int]*bitmapList{}, terms: map[int]*codec.TermIndex{}}
+		dicts: map[int]*vector.Dict{}, codes: map[int]*bitmapList{}, terms: map[int]*codec.TermIndex{}}
 	for i, c := range footer.Columns {
 		s.cols[c.Name] = i
 		if err := s.checkColumn(&c); err != nil {
@@ -133,7 +133,29 @@ func (s *segment) read(r region, what string) ([]byte, error) {
 	return payload, nil
 }
 
-func (s *segment) dict(ci int) ([]string, error) {
+// readInto is read into the memory of *buf (grown as needed); the payload is
+// valid until *buf is reused.
+func (s *segment) readInto(r region, what string, buf *[]byte) ([]byte, error) {
+	if int64(cap(*buf)) < r.Len {
+		*buf = make([]byte, r.Len)
+	}
+	b := (*buf)[:r.Len]
+	if _, err := s.f.ReadAt(b, r.Off); err != nil {
+		return nil, fmt.Errorf("segment %s: %s: %w", s.path, what, err)
+	}
+	payload, err := codec.OpenFrame(b)
+	if err != nil {
+		return nil, fmt.Errorf("segment %s: %s: %w", s.path, what, err)
+	}
+	return payload, nil
+}
+
+// framePool holds the buffers blocks are read into.
+var framePool = sync.Pool{New: func() any { return new([]byte) }}
+
+// dict returns the dictionary of column ci, read once and shared by every
+// vector decoded from the column.
+func (s *segment) dict(ci int) (*vector.Dict, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d, ok := s.dicts[ci]; ok {
@@ -148,8 +170,9 @@ func (s *segment) dict(ci int) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("segment %s: dictionary of %s: %w", s.path, c.Name, err)
 	}
-	s.dicts[ci] = d
-	return d, nil
+	vd := &vector.Dict{Values: d}
+	s.dicts[ci] = vd
+	return vd, nil
 }
 
 func (s *segment) codeIndex(ci int) (*bitmapList, error) {
@@ -195,7 +218,12 @@ func (s *segment) termIndex(ci int) (*codec.TermIndex, error) {
 func (s *segment) candidates(p Pred) (bm *roaring.Bitmap, exact, ok bool, err error) {
 	ci, found := s.cols[p.Column]
 	if !found {
-		return roaring.New(), true, true, nil // a column the segment lacks is empty
+		// A column the segment lacks is empty: every row or none matches.
+		bm := roaring.New()
+		if p.matchOne("") {
+			bm.AddRange(0, uint64(s.footer.Rows))
+		}
+		return bm, true, true, nil
 	}
 	c := &s.footer.Columns[ci]
 	switch c.Enc {
@@ -216,10 +244,11 @@ func (s *segment) candidates(p Pred) (bm *roaring.Bitmap, exact, ok bool, err er
 // predicate is evaluated once per distinct value and the matching codes' row
 // bitmaps are united.
 func (s *segment) dictCandidates(ci int, p Pred) (*roaring.Bitmap, error) {
-	dict, err := s.dict(ci)
+	vd, err := s.dict(ci)
 	if err != nil {
 		return nil, err
 	}
+	dict := vd.Values
 	idx, err := s.codeIndex(ci)
 	if err != nil {
 		return nil, err
@@ -232,10 +261,8 @@ func (s *segment) dictCandidates(ci int, p Pred) (*roaring.Bitmap, error) {
 			}
 		}
 	} else {
-		for i, v := range dict {
-			if p.match(v) {
-				codes = append(codes, i)
-			}
+		if codes, err = p.filter(dict, nil); err != nil {
+			return nil, fmt.Errorf("segment %s: %w", s.path, err)
 		}
 	}
 	out := roaring.New()
@@ -309,10 +336,21 @@ func termCandidates(x *codec.TermIndex, p Pred, dynamic bool) (*roaring.Bitmap, 
 
 // decodeBlock decodes block b of column ci into a vector of the block's rows.
 func (s *segment) decodeBlock(ci, b int, typ types.Type) (*vector.Vector, error) {
+	return s.decodeBlockAs(ci, b, typ, false, nil)
+}
+
+// decodeBlockAs is decodeBlock; a dictionary column's vector has its Codes
+// (decoded into buf's memory when buf has room) and Dict, and with codesOnly
+// no Strs.
+func (s *segment) decodeBlockAs(ci, b int, typ types.Type, codesOnly bool, buf []uint32) (*vector.Vector, error) {
 	c := &s.footer.Columns[ci]
 	bm := &c.Blocks[b]
 	what := fmt.Sprintf("column %s block %d", c.Name, b)
-	data, err := s.read(bm.Data, what)
+	// Every decoder copies out of the block's bytes, so their buffer is
+	// reused once the block is decoded.
+	raw := framePool.Get().(*[]byte)
+	defer framePool.Put(raw)
+	data, err := s.readInto(bm.Data, what, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -345,19 +383,25 @@ func (s *segment) decodeBlock(ci, b int, typ types.Type) (*vector.Vector, error)
 		if err != nil {
 			return nil, err
 		}
-		codes, err := codec.DecodeCodes(data, make([]uint32, 0, bm.Rows))
+		if cap(buf) < bm.Rows {
+			buf = make([]uint32, 0, bm.Rows)
+		}
+		codes, err := codec.DecodeCodes(data, buf[:0])
 		if err != nil {
 			return nil, fail(err)
 		}
 		if len(codes) != bm.Rows {
 			return nil, fail(codec.ErrCorrupt)
 		}
-		v.Strs = make([]string, bm.Rows)
-		for i, code := range codes {
-			if int(code) >= len(dict) {
-				return nil, fail(fmt.Errorf("%w: code %d outside a dictionary of %d", codec.ErrCorrupt, code, len(dict)))
+		n := uint32(len(dict.Values))
+		for _, code := range codes {
+			if code >= n {
+				return nil, fail(fmt.Errorf("%w: code %d outside a dictionary of %d", codec.ErrCorrupt, code, n))
 			}
-			v.Strs[i] = dict[code]
+		}
+		v.Codes, v.Dict = codes, dict
+		if !codesOnly {
+			v.Materialize()
 		}
 	case encDynamic:
 		texts, err := codec.DecodeStrings(data, make([]string, 0, bm.Rows))

@@ -22,6 +22,83 @@ type Vector struct {
 	// Constant says every row holds the same value (as Repeat builds), so that
 	// kernels can evaluate it once. A vector without it may still be constant.
 	Constant bool
+	// Codes and Dict are the dictionary form of a string vector: row i holds
+	// Dict.Values[Codes[i]]. The store fills them for a column it decodes
+	// from a dictionary, so that per-value work (grouping, hashing, matching)
+	// can be done once per code. Strs is filled as well, except for a column
+	// a scan was asked to deliver as codes only (then Strs is nil and Str or
+	// Materialize read the strings). Operations that build new vectors keep
+	// the codes (Gather, Slice) or drop them (AppendVector).
+	Codes []uint32
+	Dict  *Dict
+}
+
+// Dict is the dictionary of a string column in one segment: its distinct
+// values. One Dict is shared by every vector decoded from that column of that
+// segment, so its address identifies it and tables indexed by code can be
+// kept per Dict.
+type Dict struct {
+	Values []string
+}
+
+// Str returns row i of a string vector, from Strs or from the dictionary.
+func (v *Vector) Str(i int) string {
+	if v.Strs == nil && v.Codes != nil {
+		return v.Dict.Values[v.Codes[i]]
+	}
+	return v.Strs[i]
+}
+
+// Materialize fills Strs of a vector delivered as codes only; a vector whose
+// Strs is valid is left as it is.
+func (v *Vector) Materialize() {
+	if v.Strs != nil || v.Codes == nil {
+		return
+	}
+	strs := make([]string, v.Len)
+	vals := v.Dict.Values
+	for i, c := range v.Codes[:v.Len] {
+		strs[i] = vals[c]
+	}
+	v.Strs = strs
+}
+
+// Slice returns rows [lo, hi) of v as a vector sharing v's payload (capped,
+// so that appending to one never writes into the other). The null bitmap is
+// shared when the rows are whole words of it and copied otherwise.
+func Slice(v *Vector, lo, hi int) *Vector {
+	out := &Vector{Type: v.Type, Len: hi - lo, Constant: v.Constant, Dict: v.Dict}
+	switch Storage(v.Type) {
+	case StoreInts:
+		out.Ints = v.Ints[lo:hi:hi]
+	case StoreReals:
+		out.Reals = v.Reals[lo:hi:hi]
+	case StoreStrs:
+		if v.Strs != nil {
+			out.Strs = v.Strs[lo:hi:hi]
+		}
+		if v.Codes != nil {
+			out.Codes = v.Codes[lo:hi:hi]
+		}
+	case StoreDyn:
+		out.Dyn = v.Dyn[lo:hi:hi]
+	}
+	if v.Nulls != nil {
+		if lo%64 == 0 && (hi%64 == 0 || hi == v.Len) {
+			// Whole words: the slices' bitmaps share no word.
+			w := min(len(v.Nulls), (hi+63)/64)
+			if lo/64 < w {
+				out.Nulls = v.Nulls[lo/64 : w : w]
+			}
+		} else {
+			for i := lo; i < hi; i++ {
+				if v.IsNull(i) {
+					out.SetNull(i - lo)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // Repeat returns a vector of n rows that all hold x, marked Constant.
@@ -120,6 +197,11 @@ func (v *Vector) SetNull(i int) {
 
 // Append adds a value, which must be of the vector's type or a null.
 func (v *Vector) Append(x types.Value) {
+	if v.Codes != nil {
+		// Plain strings from here on.
+		v.Materialize()
+		v.Codes, v.Dict = nil, nil
+	}
 	i := v.Len
 	v.Len++
 	null := x.Null && v.Type != types.String
@@ -149,7 +231,7 @@ func (v *Vector) Value(i int) types.Value {
 	case StoreReals:
 		return types.Value{Type: v.Type, F: v.Reals[i]}
 	case StoreStrs:
-		return types.Value{Type: v.Type, S: v.Strs[i]}
+		return types.Value{Type: v.Type, S: v.Str(i)}
 	default:
 		return types.Value{Type: v.Type, D: v.Dyn[i]}
 	}
@@ -177,9 +259,18 @@ func Gather(v *Vector, idx []int) *Vector {
 			out.Reals[i] = v.Reals[r]
 		}
 	case StoreStrs:
-		out.Strs = make([]string, len(idx))
-		for i, r := range idx {
-			out.Strs[i] = v.Strs[r]
+		if v.Codes != nil {
+			out.Dict = v.Dict
+			out.Codes = make([]uint32, len(idx))
+			for i, r := range idx {
+				out.Codes[i] = v.Codes[r]
+			}
+		}
+		if v.Strs != nil || v.Codes == nil {
+			out.Strs = make([]string, len(idx))
+			for i, r := range idx {
+				out.Strs[i] = v.Strs[r]
+			}
 		}
 	case StoreDyn:
 		out.Dyn = make([]any, len(idx))
@@ -206,7 +297,15 @@ func AppendVector(dst, src *Vector) {
 	case StoreReals:
 		dst.Reals = append(dst.Reals, src.Reals[:src.Len]...)
 	case StoreStrs:
-		dst.Strs = append(dst.Strs, src.Strs[:src.Len]...)
+		dst.Materialize()
+		dst.Codes, dst.Dict = nil, nil
+		if src.Strs == nil && src.Codes != nil {
+			for i := 0; i < src.Len; i++ {
+				dst.Strs = append(dst.Strs, src.Str(i))
+			}
+		} else {
+			dst.Strs = append(dst.Strs, src.Strs[:src.Len]...)
+		}
 	case StoreDyn:
 		dst.Dyn = append(dst.Dyn, src.Dyn[:src.Len]...)
 	}
