@@ -210,6 +210,10 @@ func (r *run) scan(s *planner.Scan, out operator) func() error {
 				sp.Op = storage.TermPrefix
 			case "==":
 				sp.Op = storage.Equals
+			case "range":
+				sp.Op, sp.Func, sp.Lo, sp.Hi = storage.IntRange, "", p.Lo, p.Hi
+			case "in ints":
+				sp.Op, sp.Func, sp.Ints = storage.IntIn, "", p.Ints
 			}
 			req.Preds = append(req.Preds, sp)
 		}

@@ -97,11 +97,23 @@ type Scan struct {
 }
 
 // IndexPred is a predicate the store answers with its indexes, exactly.
+//
+// Op is "has", "hasprefix" or "==" for the term and dictionary indexes; "has
+// phrase" or "hasprefix phrase" for a needle of several terms; the name of a
+// string operator the store evaluates with the function's kernel (contains,
+// !startswith_cs, matches regex...); or, on a column stored as integers (int,
+// long, datetime, timespan), "range" (Lo <= value <= Hi) and "in ints" (value
+// is one of Ints), where a null value never matches.
 type IndexPred struct {
 	Column          string
-	Op              string // "has", "hasprefix", "=="
+	Op              string
 	Values          []string
 	CaseInsensitive bool
+	// T is the column's type, Lo, Hi and Ints the bounds and values of an
+	// integer predicate.
+	T      types.Type
+	Lo, Hi int64
+	Ints   []int64
 }
 
 // Filter keeps the rows whose predicate is true (null and false rows go).

@@ -120,7 +120,7 @@ func pushdownFilter(n Node) Node {
 		if folded := foldOrEquals(c); pushIndex(scan, folded) {
 			continue
 		}
-		if !pushTime(scan, c) && !pushIndex(scan, c) {
+		if !pushTime(scan, c) && !pushIndex(scan, c) && !pushInts(scan, c) {
 			rest = append(rest, c)
 		}
 	}
@@ -284,6 +284,86 @@ func pushIndex(s *Scan, x Expr) bool {
 	return true
 }
 
+// pushInts turns comparisons of a column stored as integers (int, long,
+// datetime, timespan) with constants of its kind into a range or a set the
+// store checks on the column's integers, skipping blocks by their zone maps
+// before it decodes any other column. `c op Col` is mirrored. Kusto's
+// comparisons of a null are null or false for these operators, so a null
+// value matches none, as in the store.
+func pushInts(s *Scan, x Expr) bool {
+	c, ok := x.(*Call)
+	if !ok || c.Fn == nil || len(c.Args) < 2 {
+		return false
+	}
+	op, args := c.Fn.Name, c.Args
+	if _, isCol := args[0].(*ColumnRef); !isCol && len(args) == 2 {
+		mirror := map[string]string{">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "=="}
+		m, ok := mirror[op]
+		if !ok {
+			return false
+		}
+		op, args = m, []Expr{args[1], args[0]}
+	}
+	col, ok := args[0].(*ColumnRef)
+	if !ok || !intStored(col.T) {
+		return false
+	}
+	var vals []int64
+	for _, a := range args[1:] {
+		k, ok := a.(*Const)
+		if !ok || k.V.Null || !sameIntKind(col.T, k.V.Type) {
+			return false
+		}
+		vals = append(vals, k.V.I)
+	}
+	p := IndexPred{Column: s.Cols[col.Index].Name, T: col.T, Op: "range", Lo: math.MinInt64, Hi: math.MaxInt64}
+	switch {
+	case op == "in":
+		p.Op, p.Ints = "in ints", vals
+	case len(vals) == 2 && op == "between":
+		p.Lo, p.Hi = vals[0], vals[1]
+	case len(vals) != 1:
+		return false
+	case op == "==":
+		p.Lo, p.Hi = vals[0], vals[0]
+	case op == ">=":
+		p.Lo = vals[0]
+	case op == "<=":
+		p.Hi = vals[0]
+	case op == ">" && vals[0] != math.MaxInt64:
+		p.Lo = vals[0] + 1
+	case op == "<" && vals[0] != math.MinInt64:
+		p.Hi = vals[0] - 1
+	default:
+		return false
+	}
+	s.Preds = append(s.Preds, p)
+	return true
+}
+
+// intText prints a bound or value of an integer predicate as a constant.
+func (p IndexPred) intText(v int64) string {
+	return ExprString(&Const{V: types.Value{Type: p.T, I: v}})
+}
+
+// intStored says a column of type t is held as integers and compared as such.
+func intStored(t types.Type) bool {
+	switch t {
+	case types.Int, types.Long, types.Datetime, types.Timespan:
+		return true
+	}
+	return false
+}
+
+// sameIntKind says a constant of type k compares with a column of type t by
+// its integer value: int with long, and otherwise the same type.
+func sameIntKind(t, k types.Type) bool {
+	if t == types.Int || t == types.Long {
+		return k == types.Int || k == types.Long
+	}
+	return t == k
+}
+
 // storeFuncs are the string operators on a string column and constant
 // strings that the store evaluates with the function's own kernel (once per
 // distinct value of a dictionary column); an IndexPred names them by Op.
@@ -427,6 +507,25 @@ func refs(x Expr, used []bool) {
 }
 
 func (p IndexPred) String() string {
+	switch p.Op {
+	case "range":
+		lo, hi := p.intText(p.Lo), p.intText(p.Hi)
+		switch {
+		case p.Lo == p.Hi:
+			return fmt.Sprintf("%s == %s", p.Column, lo)
+		case p.Hi == math.MaxInt64:
+			return fmt.Sprintf("%s >= %s", p.Column, lo)
+		case p.Lo == math.MinInt64:
+			return fmt.Sprintf("%s <= %s", p.Column, hi)
+		}
+		return fmt.Sprintf("%s between (%s .. %s)", p.Column, lo, hi)
+	case "in ints":
+		parts := make([]string, len(p.Ints))
+		for i, v := range p.Ints {
+			parts[i] = p.intText(v)
+		}
+		return fmt.Sprintf("%s in (%s)", p.Column, strings.Join(parts, ", "))
+	}
 	op := strings.TrimSuffix(p.Op, " phrase")
 	if p.CaseInsensitive {
 		op = "=~"

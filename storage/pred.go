@@ -31,6 +31,12 @@ const (
 	// is the executor's: on a dictionary column it runs once per distinct value,
 	// elsewhere on each candidate row.
 	Func
+	// IntRange: the column, stored as integers (int, long, datetime,
+	// timespan), holds a value in [Lo, Hi]. A null matches no integer
+	// predicate. Zone maps skip the blocks that cannot match.
+	IntRange
+	// IntIn: the column, stored as integers, holds one of Ints.
+	IntIn
 )
 
 func (op PredOp) String() string {
@@ -43,6 +49,10 @@ func (op PredOp) String() string {
 		return "hasprefix"
 	case Func:
 		return "func"
+	case IntRange:
+		return "between"
+	case IntIn:
+		return "in"
 	}
 	return "?"
 }
@@ -55,9 +65,59 @@ type Pred struct {
 	CaseInsensitive bool
 	// Func names the function of a Func predicate.
 	Func string
+	// Lo and Hi bound an IntRange predicate; Ints are an IntIn's values.
+	Lo, Hi int64
+	Ints   []int64
+}
+
+// isInt says the predicate is on a column's integers.
+func (p Pred) isInt() bool { return p.Op == IntRange || p.Op == IntIn }
+
+// matchInt checks one non-null integer against an integer predicate.
+func (p Pred) matchInt(x int64) bool {
+	if p.Op == IntRange {
+		return x >= p.Lo && x <= p.Hi
+	}
+	for _, v := range p.Ints {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// zoneExcludes says no value in [lo, hi] can satisfy an integer predicate.
+func (p Pred) zoneExcludes(lo, hi int64) bool {
+	if p.Op == IntRange {
+		return hi < p.Lo || lo > p.Hi
+	}
+	for _, v := range p.Ints {
+		if v >= lo && v <= hi {
+			return false
+		}
+	}
+	return true
+}
+
+// filterInts keeps the rows of sel whose value in v, a vector of integers,
+// is not null and satisfies the predicate. The result reuses sel's memory.
+func (p Pred) filterInts(v *vector.Vector, sel []int) []int {
+	out := sel[:0]
+	for _, r := range sel {
+		if !v.IsNull(r) && p.matchInt(v.Ints[r]) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (p Pred) String() string {
+	switch p.Op {
+	case IntRange:
+		return fmt.Sprintf("%s between (%d .. %d)", p.Column, p.Lo, p.Hi)
+	case IntIn:
+		return fmt.Sprintf("%s in %v", p.Column, p.Ints)
+	}
 	op := p.Op.String()
 	if p.Op == Func {
 		op = p.Func
@@ -73,6 +133,12 @@ func (p Pred) String() string {
 
 // validate checks what the index code relies on.
 func (p Pred) validate() error {
+	if p.isInt() {
+		if p.Op == IntIn && len(p.Ints) == 0 {
+			return fmt.Errorf("predicate on %s has no values", p.Column)
+		}
+		return nil
+	}
 	if len(p.Values) == 0 {
 		return fmt.Errorf("predicate on %s has no values", p.Column)
 	}

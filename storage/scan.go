@@ -118,7 +118,11 @@ func (s *Store) plan(req ScanRequest) (*scanPlan, []*segInfo, []*hotBatch, error
 		if i < 0 {
 			return nil, nil, nil, fmt.Errorf("table %s has no column %s", req.Table, pr.Column)
 		}
-		if k := vector.Storage(def.Columns[i].Type); k != vector.StoreStrs && k != vector.StoreDyn {
+		if pr.isInt() {
+			if vector.Storage(def.Columns[i].Type) != vector.StoreInts || def.Columns[i].Type == types.Bool {
+				return nil, nil, nil, fmt.Errorf("predicate %s: column %s is %s, not stored as integers", pr, pr.Column, def.Columns[i].Type)
+			}
+		} else if k := vector.Storage(def.Columns[i].Type); k != vector.StoreStrs && k != vector.StoreDyn {
 			return nil, nil, nil, fmt.Errorf("predicate %s: column %s is %s, not a string", pr, pr.Column, def.Columns[i].Type)
 		}
 		p.preds = append(p.preds, i)
@@ -274,6 +278,9 @@ func (p *scanPlan) filterRows(i int, v *vector.Vector, sel []int) ([]int, error)
 	if len(sel) == 0 {
 		return sel, nil
 	}
+	if pr.isInt() {
+		return pr.filterInts(v, sel), nil
+	}
 	texts := make([]string, 0, len(sel))
 	rows := make([]int, 0, len(sel))
 	for _, r := range sel {
@@ -302,6 +309,9 @@ func (p *scanPlan) filterRows(i int, v *vector.Vector, sel []int) ([]int, error)
 // matchValue checks one row of a column against a predicate: the slow path
 // that tests compare the store's answers with.
 func matchValue(pr Pred, v *vector.Vector, r int) bool {
+	if pr.isInt() {
+		return !v.IsNull(r) && pr.matchInt(v.Ints[r])
+	}
 	if v.Type == types.Dynamic {
 		if v.IsNull(r) {
 			return false
@@ -371,7 +381,19 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 	// Candidate rows from the indexes; predicates they cannot settle are checked.
 	var cand *roaring.Bitmap
 	var verify []int
+	// Integer predicates are checked on the decoded integers, after zone maps
+	// have skipped the blocks that cannot match.
+	var ints []int
 	for i, pr := range p.req.Preds {
+		if pr.isInt() {
+			if _, ok := seg.cols[pr.Column]; !ok {
+				// A missing column is all nulls, which match nothing.
+				st.SegmentsPruned = 1
+				return st, nil
+			}
+			ints = append(ints, i)
+			continue
+		}
 		// A dynamic column's term index holds the terms of its JSON text, where
 		// an escape joins a letter to the next term ("a\nbc" indexes "nbc"), so
 		// it can miss rows a predicate on the value's text matches: check them all.
@@ -409,7 +431,7 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 		st.SegmentsPruned = 1
 		return st, nil
 	}
-	if countOnly && len(verify) == 0 && !timed {
+	if countOnly && len(verify) == 0 && len(ints) == 0 && !timed {
 		if cand == nil {
 			st.RowsMatched = int64(rows)
 		} else {
@@ -423,6 +445,9 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 		need[ci] = true
 	}
 	for _, i := range verify {
+		need[p.preds[i]] = true
+	}
+	for _, i := range ints {
 		need[p.preds[i]] = true
 	}
 	if timed {
@@ -455,8 +480,11 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 		}
 		bufs = bufs[:0]
 		bl, bh := blockBounds(rows, b)
+		if !p.req.NoIndex && p.zoneSkips(seg, ints, b) {
+			continue
+		}
 		sel := (*buf)[:0]
-		if cand == nil && !timed && len(verify) == 0 {
+		if cand == nil && !timed && len(verify) == 0 && len(ints) == 0 {
 			// Every row of the block: batches are slices of its columns.
 			st.RowsMatched += int64(bh - bl)
 			if countOnly {
@@ -528,6 +556,13 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			}
 			sel = kept
 		}
+		for _, i := range ints {
+			v, err := get(p.preds[i])
+			if err != nil {
+				return st, err
+			}
+			sel = p.req.Preds[i].filterInts(v, sel)
+		}
 		for _, i := range verify {
 			v, err := get(p.preds[i])
 			if err != nil {
@@ -554,6 +589,24 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 		}
 	}
 	return st, nil
+}
+
+// zoneSkips says the zone maps of block b show that some integer predicate
+// of ints matches none of its rows: all of them null, or a range of values
+// the predicate excludes.
+func (p *scanPlan) zoneSkips(seg *segment, ints []int, b int) bool {
+	for _, i := range ints {
+		pr := p.req.Preds[i]
+		c := &seg.footer.Columns[seg.cols[pr.Column]]
+		if c.Enc != encInts || b >= len(c.Blocks) {
+			continue
+		}
+		bm := &c.Blocks[b]
+		if bm.NullCnt == bm.Rows || bm.HasZone && pr.zoneExcludes(bm.MinI, bm.MaxI) {
+			return true
+		}
+	}
+	return false
 }
 
 // emitBlock sends all n rows of a block in batches that are slices of its

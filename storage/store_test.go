@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -164,6 +165,15 @@ var testRequests = []ScanRequest{
 	{MinTime: types.TimeToTicks(testNow.Add(-3 * 24 * time.Hour)),
 		Preds: []Pred{{Column: "CommandLine", Op: HasTerm, Values: []string{"certutil"}}}},
 	{MinTime: types.TimeToTicks(testNow.Add(100 * time.Hour))},
+	// Integer predicates: on a column with nulls, and on the time column,
+	// where sealed blocks' zone maps skip most blocks.
+	{Preds: []Pred{{Column: "Port", Op: IntRange, Lo: 443, Hi: 443}}},
+	{Preds: []Pred{{Column: "Port", Op: IntIn, Ints: []int64{22, 3389, 70000}}}},
+	{Preds: []Pred{{Column: "Port", Op: IntRange, Lo: 100, Hi: 200}, {Column: "CommandLine", Op: HasTerm, Values: []string{"powershell"}}}},
+	{Preds: []Pred{{Column: "Port", Op: IntRange, Lo: 65000, Hi: math.MaxInt64}, {Column: "DeviceName", Op: Equals, Values: []string{"ws-03"}}}},
+	{Preds: []Pred{{Column: "Port", Op: IntRange, Lo: 70000, Hi: math.MaxInt64}}},
+	{Preds: []Pred{{Column: "Timestamp", Op: IntRange,
+		Lo: types.TimeToTicks(testNow.Add(-50 * time.Hour)), Hi: types.TimeToTicks(testNow.Add(-26 * time.Hour))}}},
 }
 
 // TestScanMatchesBruteForce checks every request on hot rows, on sealed
