@@ -159,6 +159,11 @@ type sortOp struct {
 	mu    sync.Mutex
 	rows  []sortRow
 	bytes int64 // reserved for rows
+	// cut, for top-N once rows have been cut to n, holds the keys of the
+	// last row kept: a row that does not sort before it cannot be among the
+	// first n (rows equal to it come after it, the sort being stable), so
+	// push drops it before copying its values.
+	cut []types.Value
 }
 
 type sortRow struct {
@@ -181,12 +186,22 @@ func (s *sortOp) push(b *vector.Batch) error {
 		}
 		keys[i] = v
 	}
-	rows := make([]sortRow, b.Len)
-	size := int64(b.Len) * (sortRowSize + valueSize*int64(len(keys)+len(b.Cols)))
+	s.mu.Lock()
+	cut := s.cut
+	s.mu.Unlock()
+	rows := make([]sortRow, 0, b.Len)
+	var size int64
+	scratch := make([]types.Value, len(keys))
 	for r := 0; r < b.Len; r++ {
-		row := sortRow{keys: make([]types.Value, len(keys)), vals: make([]types.Value, len(b.Cols))}
 		for i, k := range keys {
-			row.keys[i] = k.Value(r)
+			scratch[i] = k.Value(r)
+		}
+		if cut != nil && s.compareKeys(scratch, cut) >= 0 {
+			continue
+		}
+		row := sortRow{keys: slices.Clone(scratch), vals: make([]types.Value, len(b.Cols))}
+		size += sortRowSize + valueSize*int64(len(keys)+len(b.Cols))
+		for i := range row.keys {
 			size += int64(len(row.keys[i].S)) + dynamicBytes(row.keys[i].D)
 		}
 		for i, c := range b.Cols {
@@ -195,7 +210,10 @@ func (s *sortOp) push(b *vector.Batch) error {
 				size += int64(len(row.vals[i].S)) + dynamicBytes(row.vals[i].D)
 			}
 		}
-		rows[r] = row
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -213,6 +231,9 @@ func (s *sortOp) push(b *vector.Batch) error {
 		s.r.release(s.bytes - kept)
 		s.bytes = kept
 		s.rows = slices.Clip(s.rows[:s.n])
+		if s.n > 0 {
+			s.cut = s.rows[s.n-1].keys
+		}
 	}
 	return nil
 }
@@ -222,14 +243,17 @@ func (s *sortOp) sortRows() error {
 }
 
 // compare orders two rows by the sort keys.
-func (s *sortOp) compare(a, b sortRow) int {
+func (s *sortOp) compare(a, b sortRow) int { return s.compareKeys(a.keys, b.keys) }
+
+// compareKeys orders two rows' sort keys.
+func (s *sortOp) compareKeys(a, b []types.Value) int {
 	for i, k := range s.keys {
-		c := compareForSort(a.keys[i], b.keys[i], k.NullsFirst)
+		c := compareForSort(a[i], b[i], k.NullsFirst)
 		if c == 0 {
 			continue
 		}
 		// Nulls keep their place whatever the direction.
-		if k.Desc && a.keys[i].Null == b.keys[i].Null {
+		if k.Desc && a[i].Null == b[i].Null {
 			return -c
 		}
 		return c
