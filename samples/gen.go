@@ -124,6 +124,9 @@ type gen struct {
 	world  *world
 	story  *Story            // the story whose rows are being written, if any
 	images map[string]*image // every program that ran, by SHA-256, for FileProfileData
+	// elevated gives the processes started meanwhile a full administrator token,
+	// as an auto-elevating program and its children get.
+	elevated bool
 }
 
 func newGen(o GenOptions, sink Sink) (*gen, error) {

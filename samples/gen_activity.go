@@ -30,6 +30,7 @@ func (g *gen) run() error {
 		for _, u := range g.world.users {
 			g.userDay(u, dayStart, workday)
 		}
+		g.orgDay(dayStart, workday)
 		for _, s := range stories {
 			if s.at >= dayStart && s.at < dayStart+day {
 				g.story = &s.Story

@@ -98,7 +98,7 @@ func (g *gen) newProc(d *device, im *image, cmd string, parent *proc, u *user, a
 	p.integrity, p.elevation = "System", "TokenElevationTypeDefault"
 	if u != nil {
 		p.integrity, p.elevation = "Medium", "TokenElevationTypeLimited"
-		if u.admin {
+		if u.admin || g.elevated {
 			p.integrity, p.elevation = "High", "TokenElevationTypeFull"
 		}
 		p.logonID = 0x3e7 + int64(fnv32(u.name+d.name))%900000

@@ -65,11 +65,7 @@ func (g *gen) planStories() []plannedStory {
 		}
 		return w.servers[0]
 	}
-	defs := []struct {
-		name, title, tactic, technique string
-		entity                         func() string
-		run                            func(g *gen, at int64)
-	}{
+	defs := []storyDef{
 		{"phish-powershell", "Phishing link clicked, then an encoded PowerShell download cradle", "InitialAccess", "T1566.002",
 			func() string { return victim(0).owner.upn }, func(g *gen, at int64) { g.storyPhish(victim(0), at) }},
 		{"lsass-dump", "LSASS memory dumped with comsvcs.dll MiniDump", "CredentialAccess", "T1003.001",
@@ -93,6 +89,7 @@ func (g *gen) planStories() []plannedStory {
 		{"recon-discovery", "Account and domain discovery with whoami, net and nltest", "Discovery", "T1087.002",
 			func() string { return victim(9).name }, func(g *gen, at int64) { g.storyDiscovery(victim(9), at) }},
 	}
+	defs = append(defs, moreStories(victim)...)
 	span := int64(min(g.o.Days, 14)) * day
 	var out []plannedStory
 	for i, d := range defs {
