@@ -62,6 +62,8 @@ type binder struct {
 	// at is the pipeline and operator index being bound, for invoke and as.
 	at   *parser.PipeExpr
 	atOp int
+	// warnings are remarks on the query found while binding: see warn.
+	warnings []string
 }
 
 // Bind binds a parsed query: its let statements, then its last tabular statement.
@@ -96,6 +98,7 @@ func Bind(q *parser.Query, cat Catalog, opts Options) (*Plan, error) {
 		return nil, ErrorList{{Pos: last.Start(), Msg: "the query has no tabular expression to return"}}
 	}
 	root = Optimize(root, b.opts.DisabledRules...)
+	warnings = append(warnings, b.warnings...)
 	return &Plan{Root: root, Render: b.render, Options: reqOpts, Warnings: warnings}, nil
 }
 
@@ -109,7 +112,12 @@ func (b *binder) let(s *parser.LetStmt) {
 		b.letTable(s.Name.Value, s.Value)
 	default:
 		sc := &scope{b: b}
-		b.letScalar(s.Name.Value, sc.bindExpr(s.Value.Source.(*parser.ExprSource).X))
+		x := s.Value.Source.(*parser.ExprSource).X
+		v := sc.bindExpr(x)
+		if v == nil {
+			v = badExpr(x) // its error is reported: later uses draw no more
+		}
+		b.letScalar(s.Name.Value, v)
 	}
 }
 
@@ -594,6 +602,9 @@ func (b *binder) reshape(in Node, op parser.Operator) Node {
 			}
 		}
 		if len(out) == 0 {
+			if i := aliasIndex(cols, p.Pattern); i >= 0 {
+				return []int{i}
+			}
 			b.errs.add(p.Pos, "no column matches '%s'%s", p.Pattern, didYouMean(p.Pattern, names))
 		}
 		return out
@@ -631,6 +642,9 @@ func (b *binder) reshape(in Node, op parser.Operator) Node {
 		}
 		for _, r := range o.Renames {
 			i := indexOf(cols, r.Old.Value)
+			if i < 0 {
+				i = aliasIndex(cols, r.Old.Value)
+			}
 			if i < 0 {
 				b.errs.add(r.Old.Pos, "unknown column '%s'%s", r.Old.Value, didYouMean(r.Old.Value, names))
 				continue

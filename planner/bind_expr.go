@@ -6,6 +6,7 @@ import (
 
 	"github.com/spoorhq/spoor/functions"
 	"github.com/spoorhq/spoor/parser"
+	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/types"
 	"github.com/spoorhq/spoor/vector"
 )
@@ -27,6 +28,24 @@ type scope struct {
 func (s *scope) lookup(name string) int {
 	for i, c := range s.cols {
 		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// lookupAlias finds the column a name stands for when no column has that
+// exact name: the first of the catalog's other spellings of it
+// (schema.ColumnAliases) that the row has, or -1.
+func (s *scope) lookupAlias(name string) int {
+	return aliasIndex(s.cols, name)
+}
+
+// aliasIndex is the position of the first column of cols that name is
+// another spelling of, or -1.
+func aliasIndex(cols []Column, name string) int {
+	for _, alt := range schema.ColumnAliases(name) {
+		if i := indexOf(cols, alt); i >= 0 {
 			return i
 		}
 	}
@@ -75,17 +94,10 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 		if v, ok := b.scalars[e.Name]; ok {
 			return v
 		}
-		if e.Name == "TimeGenerated" {
-			if i := s.lookup("Timestamp"); i >= 0 {
-				return &ColumnRef{At: span, Index: i, Name: "Timestamp", T: s.cols[i].Type}
-			}
+		if i := s.lookupAlias(e.Name); i >= 0 {
+			return &ColumnRef{At: span, Index: i, Name: s.cols[i].Name, T: s.cols[i].Type}
 		}
-		if e.Name == "Timestamp" {
-			if i := s.lookup("TimeGenerated"); i >= 0 {
-				return &ColumnRef{At: span, Index: i, Name: "TimeGenerated", T: s.cols[i].Type}
-			}
-		}
-		if s.aggs != nil && s.aggs.in.lookup(e.Name) >= 0 {
+		if s.aggs != nil && (s.aggs.in.lookup(e.Name) >= 0 || s.aggs.in.lookupAlias(e.Name) >= 0) {
 			s.aggs.ungrouped++
 			b.errs.add(e.Pos, "column '%s' is neither aggregated nor in 'by': use it inside an aggregation such as take_any(%s), or group by it", e.Name, e.Name)
 			return nil
@@ -107,6 +119,7 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 		if alt, ok := binaryOps[op]; ok {
 			op = alt
 		}
+		l, r = s.coerceEquality(op, e.Pos, l, r)
 		return s.callAt(span, e.Pos, op, []Expr{l, r})
 	case *parser.InExpr:
 		args := []Expr{s.bindExpr(e.Left)}
@@ -121,6 +134,10 @@ func (s *scope) bindExpr(x parser.Expr) Expr {
 			if a == nil {
 				return nil
 			}
+		}
+		args, folded := s.coerceIn(e.Op, e.Pos, span, args)
+		if folded != nil {
+			return folded
 		}
 		return s.callAt(span, e.Pos, e.Op, args)
 	case *parser.BetweenExpr:
@@ -232,6 +249,9 @@ func (s *scope) bindCall(e *parser.CallExpr, span parser.Span) Expr {
 	if e.Receiver != nil {
 		b.errs.add(e.Pos, "%s(): calls on a value are not supported", e.Name)
 		return nil
+	}
+	if x, ok := s.typedResult(e, span); ok { // extract(..., typeof(T)): bind_typed.go
+		return x
 	}
 	switch e.Name {
 	case "pack_all":

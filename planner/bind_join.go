@@ -222,10 +222,13 @@ func sideColumn(x parser.Expr) (string, *parser.NameRef) {
 func bindSide(sc *scope, n *parser.NameRef, side string) *ColumnRef {
 	i := sc.lookup(n.Name)
 	if i < 0 {
+		i = sc.lookupAlias(n.Name)
+	}
+	if i < 0 {
 		sc.b.errs.add(n.Pos, "unknown column '%s' on the %s side%s", n.Name, side, didYouMean(n.Name, sc.names()))
 		return nil
 	}
-	return &ColumnRef{At: parser.Span{Pos: n.Pos, EndPos: n.EndPos}, Index: i, Name: n.Name, T: sc.cols[i].Type}
+	return &ColumnRef{At: parser.Span{Pos: n.Pos, EndPos: n.EndPos}, Index: i, Name: sc.cols[i].Name, T: sc.cols[i].Type}
 }
 
 // keyTypesMatch reports whether keys of types a and b can be compared; int

@@ -91,6 +91,10 @@ func (b *binder) mvExpand(in Node, o *parser.MvExpandOp) Node {
 			continue
 		}
 		if x.Type() != types.Dynamic {
+			if x.Type() == types.Unknown {
+				ok = false // its error is reported
+				continue
+			}
 			b.errs.add(item.X.Value.Start(), "mv-expand needs a dynamic array or property bag, got %s", x.Type())
 			ok = false
 			continue

@@ -95,6 +95,7 @@ type summarizeItem struct {
 	name   string
 	direct int
 	spread []Column // arg_max/arg_min: the columns its array spreads into
+	first  int      // the array element the first spread column takes
 	x      Expr
 	anyOf  string // take_any(column), unnamed: the column
 }
@@ -102,10 +103,6 @@ type summarizeItem struct {
 // aggregation binds one aggregation of a summarize.
 func (b *binder) aggregation(sc, outer *scope, c *aggCollector, a *parser.NamedExpr, by []*parser.NamedExpr) summarizeItem {
 	it := summarizeItem{direct: -1}
-	if len(a.Names) > 1 {
-		b.errs.add(a.Pos, "assigning several columns at once is not supported yet")
-		return it
-	}
 	if len(a.Names) == 1 {
 		it.name = a.Names[0].Value
 	}
@@ -118,8 +115,21 @@ func (b *binder) aggregation(sc, outer *scope, c *aggCollector, a *parser.NamedE
 		value = p.X
 	}
 	if call, ok := value.(*parser.CallExpr); ok && call.Receiver == nil {
+		if ac, cols, ok := b.takeAnySpread(sc, call, c.keys); ok {
+			if cols == nil || !b.nameSpread(a, call, cols) {
+				return it
+			}
+			c.agg.Aggs = append(c.agg.Aggs, ac)
+			c.cols = append(c.cols, Column{Type: types.Dynamic})
+			it.spread, it.first = cols, 1
+			it.x = &ColumnRef{Index: len(c.keys) + len(c.agg.Aggs) - 1, T: types.Dynamic}
+			return it
+		}
 		if ac, cols, ok := b.percentilesSpread(sc, call); ok {
 			if cols == nil {
+				return it
+			}
+			if !b.nameSpread(a, call, cols) {
 				return it
 			}
 			c.agg.Aggs = append(c.agg.Aggs, ac)
@@ -130,7 +140,7 @@ func (b *binder) aggregation(sc, outer *scope, c *aggCollector, a *parser.NamedE
 		}
 		if fn, found := functions.Lookup(call.Name); found && (fn.Name == "arg_max" || fn.Name == "arg_min") {
 			ac, cols := b.argExtreme(sc, fn, call, a, by, c.keys)
-			if cols == nil {
+			if cols == nil || !b.nameSpread(a, call, cols) {
 				return it
 			}
 			c.agg.Aggs = append(c.agg.Aggs, ac)
@@ -140,6 +150,10 @@ func (b *binder) aggregation(sc, outer *scope, c *aggCollector, a *parser.NamedE
 			it.x = &ColumnRef{Index: len(c.keys) + len(c.agg.Aggs) - 1, T: types.Dynamic}
 			return it
 		}
+	}
+	if len(a.Names) > 1 {
+		b.errs.add(a.Pos, "assigning several columns at once needs an aggregation that returns several, such as arg_max() or percentiles(); name one column with Name = aggregation")
+		return it
 	}
 	before, seen, ungrouped := len(c.agg.Aggs), c.seen, c.ungrouped
 	// Errors inside an expression with no aggregate at all are less to the
@@ -189,6 +203,23 @@ func (b *binder) aggregation(sc, outer *scope, c *aggCollector, a *parser.NamedE
 	return it
 }
 
+// nameSpread gives the columns of an aggregation that returns several the
+// names of `(Name1, Name2, ...) = aggregation`, in order; columns past the
+// names keep their own. More names than columns is an error.
+func (b *binder) nameSpread(a *parser.NamedExpr, call *parser.CallExpr, cols []Column) bool {
+	if len(a.Names) < 2 {
+		return true
+	}
+	if len(a.Names) > len(cols) {
+		b.errs.add(a.Pos, "%s() returns %d columns here, but %d names are given", call.Name, len(cols), len(a.Names))
+		return false
+	}
+	for j, n := range a.Names {
+		cols[j].Name = n.Value
+	}
+	return true
+}
+
 // summarizeProject computes a summarize's output over its Aggregate: the keys,
 // then each aggregation in order.
 func (b *binder) summarizeProject(agg *Aggregate, nkeys int, items []summarizeItem) Node {
@@ -211,7 +242,7 @@ func (b *binder) summarizeProject(agg *Aggregate, nkeys int, items []summarizeIt
 			ref := it.x.(*ColumnRef)
 			ref.Name = agg.Out[ref.Index].Name
 			for j, col := range it.spread {
-				elem := sc.call(parser.Span{}, "__index", []Expr{ref, &Const{V: types.NewLong(int64(j))}})
+				elem := sc.call(parser.Span{}, "__index", []Expr{ref, &Const{V: types.NewLong(int64(j + it.first))}})
 				if f, ok := castFuncs[col.Type]; ok && elem != nil {
 					elem = sc.call(parser.Span{}, f, []Expr{elem})
 				}
@@ -344,12 +375,18 @@ func (b *binder) argExtreme(sc *scope, fn *functions.Spec, call *parser.CallExpr
 	}
 	args := []Expr{first}
 	cols := []Column{{Name: name, Type: first.Type()}}
-	taken := map[string]bool{name: true}
+	// The expression's own column is returned once (arg_max(x, *) and
+	// arg_max_x = arg_max(x, *) hold x once); a name the query gives it does
+	// not hide a returned column of that name, which takes a suffix instead
+	// (ReportId = arg_max(Timestamp, ReportId) returns ReportId and ReportId1).
+	taken := map[string]bool{}
+	if own := defaultName(call.Args[0]); own != "" {
+		taken[own] = true
+	} else {
+		taken[name] = true
+	}
 	for _, k := range keys {
 		taken[k.Name] = true
-	}
-	if _, col := call.Args[0].(*parser.NameRef); col {
-		taken[defaultName(call.Args[0])] = true // arg_max_x = arg_max(x, *) returns x once
 	}
 	for _, x := range call.Args[1:] {
 		if _, star := x.(*parser.StarExpr); star {

@@ -40,7 +40,7 @@ func TestErrorsKeepComing(t *testing.T) {
 			"2:11 unknown column 'DevicName'; did you mean 'DeviceName'?",
 			"3:9 unknown column 'FileNam'",
 		}},
-		{"Proc\n| project Bad = DeviceName + 1, FileName\n| where Bad > 1\n| where FileName == 1\n| extend x = tolowr(FileName)", []string{
+		{"Proc\n| project Bad = DeviceName + 1, FileName\n| where Bad > 1\n| where FileName > 1\n| extend x = tolowr(FileName)", []string{
 			"2:17 cannot apply '+' to string and long",
 			"4:9 cannot compare string with long",
 			"5:14 unknown function 'tolowr'; did you mean 'tolower'?",
@@ -53,6 +53,11 @@ func TestErrorsKeepComing(t *testing.T) {
 			"2:34 tolower() is not an aggregation",
 			"3:9 cannot compare long with string",
 			"4:14 unknown column 'Nope'",
+		}},
+		{"let n = nope(1);\nProc\n| where ProcessId == n\n| extend d = todynamic(nope2(FileName))\n| extend e = nope3(FileName)\n| mv-expand e", []string{
+			"1:9 unknown function 'nope'",
+			"4:24 unknown function 'nope2'",
+			"5:14 unknown function 'nope3'",
 		}},
 		{"Proc\n| where count() > 1\n| project strlen(ProcessId)", []string{
 			"2:9 aggregate count() can only be used in summarize",
