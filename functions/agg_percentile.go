@@ -109,6 +109,26 @@ func init() {
 			}
 			return types.NewLong(int64(rank))
 		}))
+	scalar("percentrank_tdigest", 2, 2, "The percentage of the values in a digest that are at most a value: rank_tdigest() over the digest's size, times 100",
+		sig(types.Real, dynArg.as("digest"), anyScalar.as("value")), rowsTo(types.Real, func(args []*vector.Vector, i int) types.Value {
+			d, ok := digestOf(args[0].Dyn[i])
+			v, ok2 := realAt(args[1], i)
+			if !ok || !ok2 {
+				return types.NullOf(types.Real)
+			}
+			var rank, total float64
+			for _, c := range d.cs {
+				total += c.w
+				if c.mean <= v {
+					rank += c.w
+				}
+			}
+			if total == 0 {
+				return types.NullOf(types.Real)
+			}
+			return types.NewReal(rank / total * 100)
+		}))
+	Alias("percentile_array_tdigest", "percentiles_array_tdigest")
 }
 
 func digestType(t types.Type) bool {

@@ -48,6 +48,10 @@ func init() {
 		bagPackCheck, bagPackNonEmptyEval)
 	Alias("pack", "bag_pack")
 	Alias("pack_dictionary", "bag_pack")
+	scalar("dynamic_to_json", 1, 1, "The canonical JSON text of a dynamic value, property bag keys sorted; tostring() of any other value",
+		sig(types.String, anyScalar), convertEval(types.String, func(v *vector.Vector, i int) (types.Value, bool) {
+			return types.NewString(textAt(v, i)), true
+		}))
 	scalar("bag_keys", 1, 1, "The keys of a dynamic property bag, as a sorted array; null when it is not a bag", sig(types.Dynamic, dynArg),
 		rowsTo(types.Dynamic, func(args []*vector.Vector, i int) types.Value {
 			bag, ok := args[0].Dyn[i].(map[string]any)

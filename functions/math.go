@@ -11,8 +11,7 @@ import (
 
 // Math functions. The real functions take any number and give a real; a null, or an
 // argument outside the function's domain where the docs say so (sqrt and the
-// logarithms of a negative number), gives null. rand() is left out: a query's
-// result must not depend on when it runs.
+// logarithms of a negative number), gives null. rand() is in random.go.
 
 func init() {
 	scalar("abs", 1, 1, "The absolute value of a number or timespan", absCheck, absEval)
@@ -41,6 +40,7 @@ func init() {
 	real1("cos", "The cosine of an angle in radians", func(x float64) (float64, bool) { return math.Cos(x), true })
 	real1("sin", "The sine of an angle in radians", func(x float64) (float64, bool) { return math.Sin(x), true })
 	real1("tan", "The tangent of an angle in radians", func(x float64) (float64, bool) { return math.Tan(x), true })
+	real1("cot", "The cotangent of an angle in radians: 1/tan(x)", func(x float64) (float64, bool) { return 1 / math.Tan(x), true })
 	real1("acos", "The angle in radians whose cosine is the number", func(x float64) (float64, bool) { return math.Acos(x), true })
 	real1("asin", "The angle in radians whose sine is the number", func(x float64) (float64, bool) { return math.Asin(x), true })
 	real1("atan", "The angle in radians whose tangent is the number", func(x float64) (float64, bool) { return math.Atan(x), true })

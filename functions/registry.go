@@ -34,15 +34,20 @@ const (
 // NewAgg returns the empty state of one group of an aggregate. An aggregate
 // whose Eval is set is also a scalar function outside summarize (hll_merge of
 // several sketches); the planner picks the form by where the call is.
+//
+// Volatile marks a function whose every call gives a new value (rand, new_guid):
+// the planner must not fold a call of it to a constant, even when its arguments
+// are constants, so that each row gets its own value.
 type Spec struct {
-	Name    string
-	Kind    Kind
-	MinArgs int
-	MaxArgs int // -1: any number
-	Doc     string
-	Check   func(args []types.Type, consts []*types.Value) (types.Type, error)
-	Eval    func(args []*vector.Vector, n int) (*vector.Vector, error)
-	NewAgg  func(args []types.Type) AggState
+	Name     string
+	Kind     Kind
+	MinArgs  int
+	MaxArgs  int // -1: any number
+	Doc      string
+	Check    func(args []types.Type, consts []*types.Value) (types.Type, error)
+	Eval     func(args []*vector.Vector, n int) (*vector.Vector, error)
+	NewAgg   func(args []types.Type) AggState
+	Volatile bool
 }
 
 // AggState is one group's running aggregate. Add folds in row i of args; Merge

@@ -185,11 +185,15 @@ func TestKernelsAcceptWhatCheckAccepts(t *testing.T) {
 				}()
 			}
 		}
-		if accepted == 0 && s.MinArgs > 0 {
+		if accepted == 0 && s.MinArgs > 0 && !needsConstants[name] {
 			t.Errorf("%s: no argument types accepted", name)
 		}
 	}
 }
+
+// needsConstants lists the functions whose type rule accepts a call only with
+// constant arguments, which the loop above does not pass.
+var needsConstants = map[string]bool{"assert": true}
 
 // checkPayload verifies that a result vector's payload slice fits its type.
 func checkPayload(t *testing.T, what string, v *vector.Vector) {

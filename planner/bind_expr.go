@@ -442,7 +442,7 @@ func (s *scope) callAt(span parser.Span, pos parser.Position, name string, args 
 		return nil
 	}
 	c := &Call{At: span, Fn: fn, Args: args, T: t}
-	if allConst && fn.Eval != nil {
+	if allConst && fn.Eval != nil && !fn.Volatile {
 		if v, ok := foldConst(c); ok {
 			return &Const{At: span, V: v}
 		}
