@@ -315,15 +315,9 @@ func (p *aggPartial) foldDistinct(i, na int, args []*vector.Vector) {
 			}
 			last[g] = c
 			e := distinctSlot{s: v.Str(r), g: g + 1}
-			set := m.slots[hashString(e.s, hashWord(0, uint64(g)))>>(64-distinctBits)&^1:]
-			switch {
-			case set[0].same(e):
-				continue
-			case set[1].same(e):
-				set[0], set[1] = set[1], set[0]
+			if m.recent(e, hashString(e.s, hashWord(0, uint64(g)))) {
 				continue
 			}
-			set[1], set[0] = set[0], e
 			states[int(g)*na+i].Add(args, r)
 		}
 		return
@@ -335,15 +329,9 @@ func (p *aggPartial) foldDistinct(i, na int, args []*vector.Vector) {
 		} else {
 			e = distinctSlot{w: identityWord(v, kind, r), g: g + 1}
 		}
-		set := m.slots[hashString(e.s, hashWord(e.w, uint64(g)))>>(64-distinctBits)&^1:]
-		switch {
-		case set[0].same(e):
-			continue
-		case set[1].same(e):
-			set[0], set[1] = set[1], set[0]
+		if m.recent(e, hashString(e.s, hashWord(e.w, uint64(g)))) {
 			continue
 		}
-		set[1], set[0] = set[0], e
 		states[int(g)*na+i].Add(args, r)
 	}
 }
@@ -498,6 +486,21 @@ type distinctMemo struct {
 
 // distinctSlot is a group number + 1 (0 for an empty slot) and a value: a
 // string, or the bits of a number.
+// recent says e, whose hash is h, is one of the two values last seen in its
+// set of slots (moving it to the front), or records it there and says no.
+func (m *distinctMemo) recent(e distinctSlot, h uint64) bool {
+	set := m.slots[h>>(64-distinctBits)&^1:]
+	switch {
+	case set[0].same(e):
+		return true
+	case set[1].same(e):
+		set[0], set[1] = set[1], set[0]
+		return true
+	}
+	set[1], set[0] = set[0], e
+	return false
+}
+
 type distinctSlot struct {
 	s string
 	w uint64
