@@ -151,7 +151,7 @@ func TestUnknownOptionWarns(t *testing.T) {
 func TestMemoryBudget(t *testing.T) {
 	e := newEngine(t)
 	cases := map[string]string{
-		"join":      "range x from 1 to 10 step 1 | join kind=inner (range x from 1 to 200000 step 1) on x",
+		"join":      "range x from 1 to 200000 step 1 | join kind=inner (range x from 1 to 200000 step 1) on x",
 		"summarize": "range x from 1 to 200000 step 1 | summarize by x",
 		"sort":      "range x from 1 to 200000 step 1 | sort by x",
 		"result":    "range x from 1 to 200000 step 1",

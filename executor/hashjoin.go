@@ -13,41 +13,55 @@ import (
 
 func init() { register(&planner.Join{}, buildJoin) }
 
-// buildJoin runs a hash join: the right side is read whole into a hash table
-// on its keys, then the left side streams through a probe. Kinds that emit
-// right rows no left row matched (rightouter, fullouter, rightanti) or right
-// rows some left row matched (rightsemi) emit them when the left side ends.
+// buildJoin runs a hash join. The left side is read first into a table of
+// its own (see leftBuildOp): while it stays small, that table is the one
+// indexed, the right side streams through it, and the left keys' values
+// narrow the right side's scan. A left side that outgrows the table turns the
+// join around: the right side is read whole into a hash table on its keys,
+// then the left rows (those read so far, then the rest as they come) stream
+// through a probe. Kinds that emit rows of one side that nothing matched
+// emit them once the streaming side ends.
 func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 	j := n.(*planner.Join)
-	table := &joinTable{r: r, node: j}
-	for _, c := range j.Right.Columns() {
-		table.cols = append(table.cols, vector.New(c.Type, 0))
-	}
-	driveRight, err := r.build(j.Right, table)
+	lb := &leftBuildOp{r: r, node: j, out: out}
+	driveLeft, err := r.build(j.Left, lb)
 	if err != nil {
 		return nil, err
 	}
-	probe := &probeOp{r: r, node: j, table: table, out: out}
-	driveLeft, err := r.build(j.Left, probe)
-	if err != nil {
-		return nil, err
-	}
-	return func() error {
-		if err := driveRight(); err != nil && !errors.Is(err, errStop) {
-			if errors.Is(err, ErrMemoryBudget) || r.ctx.Err() != nil {
-				return err
-			}
-			return fmt.Errorf("join: cannot read the right side: %w", err)
-		}
-		return driveLeft()
-	}, nil
+	return driveLeft, nil
 }
 
-// joinTable collects the right side of a join and, when it ends, indexes its
-// rows by key. push is called from the right side's scan goroutines; the
-// batch's vectors are copied, not kept. After finish the table is read only,
-// except for matched, which probes set concurrently. Its rows and index are
-// accounted as 'join' in the run's budget until the probe finishes.
+// newJoinTable returns an empty table for one side of a join.
+func newJoinTable(r *run, j *planner.Join, left bool) *joinTable {
+	t := &joinTable{r: r, node: j, left: left}
+	side := j.Right
+	if left {
+		side = j.Left
+	}
+	for _, c := range side.Columns() {
+		t.cols = append(t.cols, vector.New(c.Type, 0))
+	}
+	return t
+}
+
+// driveRight runs a pipeline that reads a join's right side, giving its
+// errors the join's context.
+func driveRight(r *run, drive func() error) error {
+	if err := drive(); err != nil && !errors.Is(err, errStop) {
+		if errors.Is(err, ErrMemoryBudget) || r.ctx.Err() != nil {
+			return err
+		}
+		return fmt.Errorf("join: cannot read the right side: %w", err)
+	}
+	return nil
+}
+
+// joinTable collects one side of a join (the right one unless left is set)
+// and, when it ends, indexes its rows by key. push is called from the side's
+// scan goroutines; the batch's vectors are copied, not kept. After finish the
+// table is read only, except for matched, which probes set concurrently. Its
+// rows and index are accounted as 'join' in the run's budget until the probe
+// finishes.
 //
 // The index numbers the distinct keys; the rows of key k are
 // order[starts[k]:starts[k+1]], in row order. Rows with a null key are in no
@@ -57,6 +71,7 @@ func buildJoin(r *run, n planner.Node, out operator) (func() error, error) {
 type joinTable struct {
 	r     *run
 	node  *planner.Join
+	left  bool  // the table holds the left side, keyed by the left keys
 	bytes int64 // reserved
 	mu    sync.Mutex
 	cols  []*vector.Vector
@@ -64,6 +79,8 @@ type joinTable struct {
 	// reads it) stays unread through the join.
 	read []bool
 	n    int
+	// keys are the key columns of the rows, once indexed.
+	keys []*vector.Vector
 	// index maps a key encoding to its number.
 	index   map[string]int32
 	starts  []int32
@@ -134,10 +151,15 @@ func (t *joinTable) finish() error {
 	for i := range t.cols {
 		all.Cols[i] = t.column(i)
 	}
-	keys, err := evalKeys(t.node.RightKeys, all)
+	keyExprs := t.node.RightKeys
+	if t.left {
+		keyExprs = t.node.LeftKeys
+	}
+	keys, err := evalKeys(keyExprs, all)
 	if err != nil {
 		return err
 	}
+	t.keys = keys
 	ids := make([]int32, t.n)
 	var memo keyMemo
 	var kb []byte
@@ -238,7 +260,7 @@ func (t *joinTable) grow(n int64) error {
 func (t *joinTable) free() {
 	t.r.release(t.bytes)
 	t.bytes = 0
-	t.index, t.starts, t.order, t.cols, t.matched = nil, nil, nil, nil, nil
+	t.index, t.starts, t.order, t.cols, t.matched, t.keys = nil, nil, nil, nil, nil, nil
 }
 
 // probeOp streams the left side of a join against the right side's table.

@@ -159,11 +159,18 @@ type sortOp struct {
 	mu    sync.Mutex
 	rows  []sortRow
 	bytes int64 // reserved for rows
-	// cut, for top-N once rows have been cut to n, holds the keys of the
-	// last row kept: a row that does not sort before it cannot be among the
-	// first n (rows equal to it come after it, the sort being stable), so
-	// push drops it before copying its values.
-	cut []types.Value
+	// top does the work of a top-N (n >= 0), see topRows.
+	top     *topRows
+	topOnce sync.Once
+}
+
+// topN returns the top-N state of a sortOp with n >= 0, nil for a full sort.
+func (s *sortOp) topN() *topRows {
+	if s.n < 0 {
+		return nil
+	}
+	s.topOnce.Do(func() { s.top = &topRows{s: s} })
+	return s.top
 }
 
 type sortRow struct {
@@ -178,6 +185,9 @@ func (s *sortOp) push(b *vector.Batch) error {
 	if err := s.r.ctx.Err(); err != nil {
 		return err
 	}
+	if t := s.topN(); t != nil {
+		return t.push(b)
+	}
 	keys := make([]*vector.Vector, len(s.keys))
 	for i, k := range s.keys {
 		v, err := eval(k.X, b)
@@ -186,18 +196,12 @@ func (s *sortOp) push(b *vector.Batch) error {
 		}
 		keys[i] = v
 	}
-	s.mu.Lock()
-	cut := s.cut
-	s.mu.Unlock()
 	rows := make([]sortRow, 0, b.Len)
 	var size int64
 	scratch := make([]types.Value, len(keys))
 	for r := 0; r < b.Len; r++ {
 		for i, k := range keys {
 			scratch[i] = k.Value(r)
-		}
-		if cut != nil && s.compareKeys(scratch, cut) >= 0 {
-			continue
 		}
 		row := sortRow{keys: slices.Clone(scratch), vals: make([]types.Value, len(b.Cols))}
 		size += sortRowSize + valueSize*int64(len(keys)+len(b.Cols))
@@ -222,19 +226,6 @@ func (s *sortOp) push(b *vector.Batch) error {
 	}
 	s.bytes += size
 	s.rows = append(s.rows, rows...)
-	if s.n >= 0 && int64(len(s.rows)) > 4*s.n+4*vector.BatchSize {
-		if err := s.sortRows(); err != nil {
-			return err
-		}
-		// Keep the first n rows and the share of the reservation they hold.
-		kept := int64(float64(s.bytes) * float64(s.n) / float64(len(s.rows)))
-		s.r.release(s.bytes - kept)
-		s.bytes = kept
-		s.rows = slices.Clip(s.rows[:s.n])
-		if s.n > 0 {
-			s.cut = s.rows[s.n-1].keys
-		}
-	}
 	return nil
 }
 
@@ -262,6 +253,9 @@ func (s *sortOp) compareKeys(a, b []types.Value) int {
 }
 
 func (s *sortOp) finish() error {
+	if t := s.topN(); t != nil {
+		return t.finish()
+	}
 	defer func() {
 		s.r.release(s.bytes)
 		s.bytes = 0
@@ -273,9 +267,6 @@ func (s *sortOp) finish() error {
 	s.mu.Unlock()
 	if err != nil {
 		return err
-	}
-	if s.n >= 0 && int64(len(rows)) > s.n {
-		rows = rows[:s.n]
 	}
 	for lo := 0; lo < len(rows); lo += vector.BatchSize {
 		if err := s.r.ctx.Err(); err != nil {

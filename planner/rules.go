@@ -19,6 +19,7 @@ type Rule struct {
 
 // Rules is the ordered list of rewrites Optimize applies.
 var Rules = []Rule{
+	{"join-key-filters", joinKeyFilters},
 	{"pushdown-filter", pushdownFilter},
 	{"sort-take-to-topn", sortTakeToTopN},
 	{"prune-columns", pruneColumns},
