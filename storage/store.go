@@ -158,6 +158,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithValueThreshold(1 << 10).
 		WithValueLogFileSize(128 << 20).
 		WithChecksumVerificationMode(options.OnTableRead)
+	if err := removeEmptyLogs(bo.Dir); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	if err := checkTables(bo); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
