@@ -87,7 +87,7 @@ func (s *Store) merge(def *schema.Table, group []*segInfo) error {
 	if err != nil {
 		return err
 	}
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		for _, si := range group {
 			if err := txn.Delete([]byte(keySegment + def.Name + "/" + si.ID)); err != nil {
 				return err

@@ -1,10 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage/codec"
@@ -13,8 +17,8 @@ import (
 )
 
 // A hot batch is a group of acknowledged rows not yet sealed into segments. It
-// is stored in badger as one value and kept in memory, column by column, so that
-// queries see it at once.
+// is stored in badger (see batchKey) and kept in memory, column by column, so
+// that queries see it at once.
 //
 // Encoding: "SPH1", rows (uint32), columns (uint32), then per column its type
 // (byte), a length-prefixed data frame and a length-prefixed null-bitmap frame
@@ -26,6 +30,8 @@ type hotBatch struct {
 	cols  []*vector.Vector
 	added time.Time // when it was appended; zero for batches found at open
 	bytes int64     // estimated memory, for Options.HotBytes
+	// encoded is the size of the batch's encoding, as badger holds it.
+	encoded int
 	// texts holds, for each dynamic column, its rows as the JSON text sealing
 	// stores (nil for other columns or when not kept), so that it is made once.
 	texts [][]string
@@ -49,18 +55,22 @@ func hotBatchBytes(cols []*vector.Vector, rows, encoded int) int64 {
 
 const hotMagic = "SPH1"
 
-// hotBufPool holds encoded hot batches for reuse once badger has committed
-// them: badger copies a value into its log before a commit returns.
+// hotBufPool holds encoded hot batches for reuse once they are written.
 var hotBufPool sync.Pool
 
-// encodeHotBatch encodes a batch into a buffer from hotBufPool; the caller
-// puts it back with putHotBuf once the value is committed. It also returns the
-// JSON texts of the dynamic columns (see hotBatch.texts).
-func encodeHotBatch(t *schema.Table, cols []*vector.Vector, rows int) ([]byte, [][]string) {
-	var out []byte
+// newHotBuf returns an empty buffer from hotBufPool.
+func newHotBuf() []byte {
 	if b, ok := hotBufPool.Get().(*[]byte); ok {
-		out = (*b)[:0]
+		return (*b)[:0]
 	}
+	return nil
+}
+
+// encodeHotBatch appends the encoding of a batch to out, a buffer from
+// newHotBuf that the caller puts back with putHotBuf once badger has
+// committed it (a commit copies its values). It also returns the JSON texts
+// of the dynamic columns (see hotBatch.texts).
+func encodeHotBatch(out []byte, t *schema.Table, cols []*vector.Vector, rows int) ([]byte, [][]string) {
 	out = append(out, hotMagic...)
 	out = binary.LittleEndian.AppendUint32(out, uint32(rows))
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(cols)))
@@ -232,4 +242,112 @@ func decodeHotBatch(t *schema.Table, b []byte) (cols []*vector.Vector, texts [][
 		cols = append(cols, v)
 	}
 	return cols, texts, rows, nil
+}
+
+// Hot batches in badger. An encoded batch is split into chunks of at most
+// hotChunkBytes, each the value of one key
+//
+//	b/<table>/<gen><seq><chunks><chunk>
+//
+// (gen and seq big-endian uint64, chunks and chunk big-endian uint16), so
+// that every value stays below badger's value threshold: hot data lives in
+// the LSM tree only, never in the value log, whose space badger reclaims
+// late if ever. The generation is a per-table number that every seal
+// advances: the batches of a generation are sealed together, and once the
+// seal has committed its segments and watermark, dropping the generation's
+// key prefix (DB.DropPrefix) removes the tables holding them whole.
+//
+// The chunks of a batch are committed in one transaction when they fit in
+// one (badger bounds a transaction by the memtable size), else in several; a
+// batch found with chunks missing was never acknowledged (its append failed
+// or the process died in it) and is skipped.
+//
+// Stores of earlier versions kept a batch as one value under
+// h/<table>/<seq> (see keyHot); those are still read, and the first seal
+// drops them.
+
+const (
+	// hotValueThreshold is badger's ValueThreshold: values shorter than it
+	// stay in the LSM tree. It is the largest badger accepts.
+	hotValueThreshold = 1 << 20
+	// hotChunkBytes is the largest chunk of an encoded batch.
+	hotChunkBytes = hotValueThreshold - 1<<10
+	// batchKeyTail is the length of a batch key after its table name and
+	// slash: gen, seq, chunks, chunk.
+	batchKeyTail = 8 + 8 + 2 + 2
+)
+
+// batchTablePrefix is the prefix of every hot batch key of a table.
+func batchTablePrefix(table string) []byte {
+	return []byte(keyBatch + table + "/")
+}
+
+// batchGenPrefix is the prefix of the hot batch keys of one generation.
+func batchGenPrefix(table string, gen uint64) []byte {
+	return binary.BigEndian.AppendUint64(batchTablePrefix(table), gen)
+}
+
+// batchKey is the key of chunk i of the n chunks of batch seq.
+func batchKey(table string, gen, seq uint64, n, i int) []byte {
+	k := binary.BigEndian.AppendUint64(batchGenPrefix(table, gen), seq)
+	k = binary.BigEndian.AppendUint16(k, uint16(n))
+	return binary.BigEndian.AppendUint16(k, uint16(i))
+}
+
+// parseBatchKey reverses batchKey.
+func parseBatchKey(k []byte) (table string, gen, seq uint64, n, i int, ok bool) {
+	rest, ok := bytes.CutPrefix(k, []byte(keyBatch))
+	if !ok {
+		return "", 0, 0, 0, 0, false
+	}
+	slash := bytes.IndexByte(rest, '/')
+	if slash <= 0 || len(rest)-slash-1 != batchKeyTail {
+		return "", 0, 0, 0, 0, false
+	}
+	table, tail := string(rest[:slash]), rest[slash+1:]
+	gen = binary.BigEndian.Uint64(tail)
+	seq = binary.BigEndian.Uint64(tail[8:])
+	n = int(binary.BigEndian.Uint16(tail[16:]))
+	i = int(binary.BigEndian.Uint16(tail[18:]))
+	if n == 0 || i >= n {
+		return "", 0, 0, 0, 0, false
+	}
+	return table, gen, seq, n, i, true
+}
+
+// writeHotBatch stores an encoded batch as its chunks: in one transaction
+// when they fit, else in as few as they fit in. It returns once every
+// transaction is committed (and, without SyncBatch, synced).
+func (s *Store) writeHotBatch(table string, gen, seq uint64, val []byte) error {
+	n := max(1, (len(val)+hotChunkBytes-1)/hotChunkBytes)
+	if n > 1<<16-1 {
+		return fmt.Errorf("a batch of %d bytes is too large", len(val))
+	}
+	txn := s.db.NewTransaction(true)
+	defer func() { txn.Discard() }()
+	for i := 0; i < n; i++ {
+		chunk := val[i*hotChunkBytes : min(len(val), (i+1)*hotChunkBytes)]
+		k := batchKey(table, gen, seq, n, i)
+		err := txn.Set(k, chunk)
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			if err = txn.Commit(); err != nil {
+				return err
+			}
+			txn = s.db.NewTransaction(true)
+			err = txn.Set(k, chunk)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return txn.Commit()
+}
+
+// loadedBatch gathers the chunks of one batch read at open.
+type loadedBatch struct {
+	t    *tableState
+	seq  uint64
+	n    int    // chunks the batch has
+	next int    // the chunk expected next; -1 once one is missing
+	buf  []byte // the chunks so far
 }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
@@ -20,9 +21,12 @@ import (
 // Seal moves a table's hot rows into segments: sorted by time, one UTC day per
 // segment. The hand-off is exactly once: segment files are written and synced
 // first, then one badger transaction records them in the manifest together with
-// the sealed watermark. A crash before that transaction leaves orphan files
-// (removed at the next open) and the hot rows in place; a crash after it leaves
-// hot keys that the watermark marks as sealed (dropped at the next open).
+// the sealed watermark, and only then are the hot batches it covers dropped
+// from badger, their generations whole (see batchKey; small drops wait to be
+// done together, see dropSealed). A crash before that transaction leaves
+// orphan files (removed at the next open) and the hot rows in place; a crash
+// after it leaves hot batches that the watermark marks as sealed (skipped and
+// dropped at the next open).
 func (s *Store) Seal(table string) error {
 	s.mu.RLock()
 	t, ok := s.tables[table]
@@ -32,9 +36,17 @@ func (s *Store) Seal(table string) error {
 	}
 	t.sealMu.Lock()
 	defer t.sealMu.Unlock()
+	// Between appends, so that every batch of the generations up to gen is
+	// among those sealed, and later ones go to the next generation.
+	t.appendMu.Lock()
 	s.mu.RLock()
 	batches := append([]*hotBatch(nil), t.hot...)
 	s.mu.RUnlock()
+	gen := t.gen
+	if len(batches) > 0 {
+		t.gen++
+	}
+	t.appendMu.Unlock()
 	if len(batches) == 0 {
 		return nil
 	}
@@ -45,7 +57,7 @@ func (s *Store) Seal(table string) error {
 	if err != nil {
 		return fmt.Errorf("seal %s: %w", table, err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
 		for _, si := range infos {
 			js, err := json.Marshal(si)
 			if err != nil {
@@ -76,13 +88,80 @@ func (s *Store) Seal(table string) error {
 	t.segments = append(t.segments, infos...)
 	sortSegments(t.segments)
 	s.mu.Unlock()
-	keys := make([][]byte, len(batches))
-	for i, b := range batches {
-		keys[i] = hotKey(table, b.seq)
+	if s.opts.SyncBatch {
+		// The watermark must be durable before the hot batches go.
+		if err := s.db.Sync(); err != nil {
+			return fmt.Errorf("seal %s: record segments: %w", table, err)
+		}
 	}
-	// Best effort: keys left behind are below the watermark and dropped at open.
-	_ = s.deleteKeys(keys)
+	// Best effort: batches left behind are below the watermark, dropped by the
+	// next seal or at open.
+	encoded := 0
+	for _, b := range batches {
+		encoded += b.encoded
+	}
+	_ = s.dropSealed(t, gen, encoded)
 	return nil
+}
+
+// hotDropBytes is how many bytes of sealed batches wait for a drop at most
+// (the store's close does the last).
+const hotDropBytes = 8 << 20
+
+// dropSealed hands the hot batches of a table's generations up to gen, all of
+// them sealed, and those in the layout of earlier versions, to the next drop,
+// encoded bytes of them; the drop runs once enough bytes wait.
+func (s *Store) dropSealed(t *tableState, gen uint64, encoded int) error {
+	t.appendMu.Lock()
+	var prefixes [][]byte
+	n := 0
+	for _, g := range t.gens {
+		if g <= gen {
+			prefixes = append(prefixes, batchGenPrefix(t.def.Name, g))
+			n++
+		}
+	}
+	t.gens = append([]uint64(nil), t.gens[n:]...)
+	if t.oldLayout {
+		prefixes = append(prefixes, []byte(keyHot+t.def.Name+"/"))
+		t.oldLayout = false
+	}
+	t.appendMu.Unlock()
+	s.dropsMu.Lock()
+	s.drops = append(s.drops, prefixes...)
+	s.dropsPending += int64(encoded)
+	s.dropsMu.Unlock()
+	return s.dropPending(false)
+}
+
+// dropPending drops the sealed generations handed to dropSealed, when enough
+// bytes of them wait or when all is set. A failed drop is tried again by the
+// next one.
+func (s *Store) dropPending(all bool) error {
+	s.dropsMu.Lock()
+	if len(s.drops) == 0 || !all && s.dropsPending < hotDropBytes {
+		s.dropsMu.Unlock()
+		return nil
+	}
+	prefixes, pending := s.drops, s.dropsPending
+	s.drops, s.dropsPending = nil, 0
+	s.dropsMu.Unlock()
+	err := s.dropPrefixes(prefixes)
+	if err == nil && slices.ContainsFunc(prefixes, func(p []byte) bool { return bytes.HasPrefix(p, []byte(keyHot)) }) {
+		// Batches in the layout of earlier versions were in the value log:
+		// give back the files they filled.
+		s.dropMu.RLock()
+		for s.db.RunValueLogGC(0.5) == nil {
+		}
+		s.dropMu.RUnlock()
+	}
+	if err != nil {
+		s.dropsMu.Lock()
+		s.drops = append(s.drops, prefixes...)
+		s.dropsPending += pending
+		s.dropsMu.Unlock()
+	}
+	return err
 }
 
 // SealAll seals every table's hot rows.
@@ -476,7 +555,7 @@ func (s *Store) applyRetention() error {
 	if len(drop) == 0 {
 		return nil
 	}
-	err := s.db.Update(func(txn *badger.Txn) error {
+	err := s.update(func(txn *badger.Txn) error {
 		for _, si := range drop {
 			if err := txn.Delete([]byte(keySegment + si.Table + "/" + si.ID)); err != nil {
 				return err

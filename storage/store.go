@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -81,6 +82,18 @@ type Store struct {
 	db   *badger.DB
 	opts Options
 
+	// dropMu keeps writes out of DB.DropPrefix, which fails the writes that
+	// arrive while it runs: every write holds it for reading, a drop for
+	// writing.
+	dropMu sync.RWMutex
+
+	// Sealed generations not dropped yet, and the bytes of their batches: a
+	// drop costs about the same however little it drops, so small ones wait
+	// to be done together (see dropSealed).
+	dropsMu      sync.Mutex
+	drops        [][]byte
+	dropsPending int64
+
 	mu       sync.RWMutex
 	tables   map[string]*tableState
 	retired  []*segInfo // merged away by compaction; files removed at close
@@ -96,6 +109,11 @@ type tableState struct {
 
 	appendMu sync.Mutex // one append at a time keeps sequence order = commit order
 	sealMu   sync.Mutex // one seal at a time
+
+	// Guarded by appendMu.
+	gen       uint64   // the generation new hot batches go to (see batchKey)
+	gens      []uint64 // generations that may hold batch keys, ascending
+	oldLayout bool     // badger may hold batches in the layout of keyHot
 
 	// Guarded by Store.mu.
 	nextSeq  uint64
@@ -125,11 +143,13 @@ type segInfo struct {
 // Badger key layout.
 const (
 	keyTable   = "t/" // t/<table> -> JSON table definition (created tables)
-	keyHot     = "h/" // h/<table>/<seq> -> hot batch
+	keyHot     = "h/" // h/<table>/<seq> -> hot batch (stores of earlier versions)
+	keyBatch   = "b/" // b/<table>/<gen><seq><chunks><chunk> -> chunk of a hot batch (see batchKey)
 	keySealed  = "w/" // w/<table> -> sealed watermark
 	keySegment = "s/" // s/<table>/<id> -> JSON segInfo
 )
 
+// hotKey is the key of a hot batch in the layout of earlier versions.
 func hotKey(table string, seq uint64) []byte {
 	k := []byte(keyHot + table + "/")
 	return binary.BigEndian.AppendUint64(k, seq)
@@ -146,18 +166,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "segments"), 0o755); err != nil {
 		return nil, err
 	}
-	bo := badger.DefaultOptions(filepath.Join(dir, "badger")).
-		WithLogger(nil).
-		WithSyncWrites(!opts.SyncBatch).
-		WithMemTableSize(16 << 20).
-		WithNumMemtables(2).
-		WithNumLevelZeroTables(2).
-		WithNumLevelZeroTablesStall(4).
-		WithBlockCacheSize(16 << 20).
-		WithIndexCacheSize(8 << 20).
-		WithValueThreshold(1 << 10).
-		WithValueLogFileSize(128 << 20).
-		WithChecksumVerificationMode(options.OnTableRead)
+	bo := badgerOptions(filepath.Join(dir, "badger"), opts)
 	if err := removeEmptyLogs(bo.Dir); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
@@ -180,6 +189,57 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// badgerOptions configures badger for hot batches that stay in the LSM tree
+// (see batchKey) and are dropped a generation at a time.
+//
+// A batch of 16K rows of a wide table encodes to about 2 MiB, which a
+// transaction of a 16 MiB memtable takes whole (badger allows 15% of it;
+// larger batches take several). A seal's drop flushes the memtable, batches
+// of the dropped generations included, so a larger one makes every drop
+// longer, and appends wait for drops. The memtable's write-ahead log is
+// preallocated at twice its size (sparse, deleted at close) and the value
+// log's files likewise, so both are kept small, the value log's at the least
+// badger allows: it gets no hot data. Tables are not compressed: hot batches
+// are compressed already (badger records each table's compression, so tables
+// written compressed by earlier versions still read).
+func badgerOptions(dir string, opts Options) badger.Options {
+	return badger.DefaultOptions(dir).
+		WithLogger(nil).
+		WithSyncWrites(!opts.SyncBatch).
+		WithMemTableSize(hotMemTableBytes).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(4).
+		WithNumLevelZeroTablesStall(8).
+		WithNumCompactors(2).
+		WithBlockCacheSize(16 << 20).
+		WithIndexCacheSize(8 << 20).
+		WithValueThreshold(hotValueThreshold).
+		WithValueLogFileSize(1 << 20).
+		WithCompression(options.None).
+		WithChecksumVerificationMode(options.OnTableRead)
+}
+
+// hotMemTableBytes is badger's memtable size (see badgerOptions).
+const hotMemTableBytes = 16 << 20
+
+// update runs a read-write badger transaction, kept out of a running drop.
+func (s *Store) update(fn func(txn *badger.Txn) error) error {
+	s.dropMu.RLock()
+	defer s.dropMu.RUnlock()
+	return s.db.Update(fn)
+}
+
+// dropPrefixes drops every key under the prefixes, removing the badger
+// tables that hold nothing else whole.
+func (s *Store) dropPrefixes(prefixes [][]byte) error {
+	if len(prefixes) == 0 {
+		return nil
+	}
+	s.dropMu.Lock()
+	defer s.dropMu.Unlock()
+	return s.db.DropPrefix(prefixes...)
+}
+
 func (s *Store) syncLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(time.Second)
@@ -199,6 +259,8 @@ func (s *Store) syncLoop() {
 func (s *Store) Close() error {
 	close(s.stop)
 	s.wg.Wait()
+	// Best effort: what is left is dropped at the next open.
+	_ = s.dropPending(true)
 	s.mu.Lock()
 	for _, t := range s.tables {
 		for _, si := range t.segments {
@@ -263,13 +325,57 @@ func (s *Store) load() error {
 		return err
 	}
 	// Hot batches: keep those above the watermark, drop the sealed ones.
-	var sealedKeys [][]byte
+	sealedKeys, err := s.loadOldBatches()
+	if err != nil {
+		return err
+	}
+	sealedGens, err := s.loadBatches()
+	if err != nil {
+		return err
+	}
+	for _, t := range s.tables {
+		t.nextSeq = max(t.nextSeq, t.sealed)
+		sortSegments(t.segments)
+		// Batches of both layouts may interleave after an upgrade.
+		if t.oldLayout {
+			sort.SliceStable(t.hot, func(i, j int) bool { return t.hot[i].seq < t.hot[j].seq })
+		}
+	}
+	if err := s.deleteKeys(sealedKeys); err != nil {
+		return err
+	}
+	// A seal that committed and was cut short before its drop left these.
+	if err := s.db.DropPrefix(sealedGens...); err != nil {
+		return err
+	}
+	if err := s.removeOrphans(manifest); err != nil {
+		return err
+	}
+	return s.applyRetention()
+}
+
+// addLoaded adds a hot batch found at open.
+func (s *Store) addLoaded(t *tableState, hb *hotBatch) {
+	t.hot = append(t.hot, hb)
+	t.hotRows += hb.rows
+	t.hotBytes += hb.bytes
+	s.hotBytes += hb.bytes
+	t.nextSeq = max(t.nextSeq, hb.seq)
+}
+
+// loadOldBatches reads the hot batches kept in the layout of earlier
+// versions (see keyHot) above each table's watermark, and returns the keys
+// of those below it.
+func (s *Store) loadOldBatches() (sealedKeys [][]byte, err error) {
 	err = s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte(keyHot)})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().KeyCopy(nil)
 			rest := string(k[len(keyHot):])
+			if len(rest) < 10 {
+				return fmt.Errorf("bad hot key %q", k)
+			}
 			slash := strings.LastIndexByte(rest[:len(rest)-8], '/')
 			if slash < 0 || len(rest)-slash-1 != 8 {
 				return fmt.Errorf("bad hot key %q", k)
@@ -295,29 +401,79 @@ func (s *Store) load() error {
 			}); err != nil {
 				return fmt.Errorf("hot batch %d of %s: %w", seq, name, err)
 			}
-			hb := &hotBatch{seq: seq, rows: rows, cols: cols, texts: texts, bytes: hotBatchBytes(cols, rows, size)}
-			t.hot = append(t.hot, hb)
-			t.hotRows += rows
-			t.hotBytes += hb.bytes
-			s.hotBytes += hb.bytes
-			t.nextSeq = max(t.nextSeq, seq)
+			t.oldLayout = true
+			s.addLoaded(t, &hotBatch{seq: seq, rows: rows, cols: cols, texts: texts, bytes: hotBatchBytes(cols, rows, size), encoded: size})
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	return sealedKeys, err
+}
+
+// loadBatches reads the hot batches (see batchKey) above each table's
+// watermark and returns the key prefixes of the generations below it. Every
+// generation seen is one that the next seal drops, and new batches go to a
+// later one.
+func (s *Store) loadBatches() (sealedGens [][]byte, err error) {
+	var cur *loadedBatch
+	finish := func() error {
+		if cur == nil || cur.next != cur.n {
+			return nil // none, or never acknowledged: chunks are missing
+		}
+		cols, texts, rows, err := decodeHotBatch(cur.t.def, cur.buf)
+		if err != nil {
+			return fmt.Errorf("hot batch %d of %s: %w", cur.seq, cur.t.def.Name, err)
+		}
+		s.addLoaded(cur.t, &hotBatch{seq: cur.seq, rows: rows, cols: cols, texts: texts, bytes: hotBatchBytes(cols, rows, len(cur.buf)), encoded: len(cur.buf)})
+		return nil
 	}
-	for _, t := range s.tables {
-		t.nextSeq = max(t.nextSeq, t.sealed)
-		sortSegments(t.segments)
-	}
-	if err := s.deleteKeys(sealedKeys); err != nil {
-		return err
-	}
-	if err := s.removeOrphans(manifest); err != nil {
-		return err
-	}
-	return s.applyRetention()
+	err = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte(keyBatch)})
+		defer it.Close()
+		var buf []byte
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			name, gen, seq, n, i, ok := parseBatchKey(k)
+			if !ok {
+				return fmt.Errorf("bad hot batch key %q", k)
+			}
+			t, err := s.tableFor(name)
+			if err != nil {
+				return err
+			}
+			if l := len(t.gens); l == 0 || t.gens[l-1] != gen {
+				t.gens = append(t.gens, gen)
+				t.gen = max(t.gen, gen+1)
+				if seq <= t.sealed {
+					sealedGens = append(sealedGens, batchGenPrefix(name, gen))
+				}
+			}
+			if seq <= t.sealed {
+				continue
+			}
+			if cur == nil || cur.t != t || cur.seq != seq {
+				if err := finish(); err != nil {
+					return err
+				}
+				if cur != nil {
+					buf = cur.buf[:0]
+				}
+				cur = &loadedBatch{t: t, seq: seq, n: n, buf: buf}
+			}
+			if cur.next != i || cur.n != n {
+				cur.next = -1
+				continue
+			}
+			if err := it.Item().Value(func(v []byte) error {
+				cur.buf = append(cur.buf, v...)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("hot batch %d of %s: %w", seq, name, err)
+			}
+			cur.next++
+		}
+		return finish()
+	})
+	return sealedGens, err
 }
 
 // iterate calls fn with every key under prefix and its value.
@@ -349,7 +505,7 @@ func (s *Store) tableFor(name string) (*tableState, error) {
 }
 
 func (s *Store) state(def *schema.Table) *tableState {
-	t := &tableState{def: def}
+	t := &tableState{def: def, gen: 1}
 	s.tables[def.Name] = t
 	return t
 }
@@ -372,6 +528,8 @@ func (s *Store) deleteKeys(keys [][]byte) error {
 	if len(keys) == 0 {
 		return nil
 	}
+	s.dropMu.RLock()
+	defer s.dropMu.RUnlock()
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	for _, k := range keys {
@@ -421,7 +579,7 @@ func (s *Store) CreateTable(def *schema.Table) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyTable+cp.Name), js) }); err != nil {
+	if err := s.update(func(txn *badger.Txn) error { return txn.Set([]byte(keyTable+cp.Name), js) }); err != nil {
 		return fmt.Errorf("create table %s: %w", cp.Name, err)
 	}
 	s.state(&cp)
@@ -440,17 +598,29 @@ func (s *Store) DropTable(name string) error {
 	defer t.appendMu.Unlock()
 	t.sealMu.Lock()
 	defer t.sealMu.Unlock()
-	for _, p := range []string{keyTable + name, keySealed + name, keyHot + name + "/", keySegment + name + "/"} {
-		if strings.HasSuffix(p, "/") {
-			if err := s.db.DropPrefix([]byte(p)); err != nil {
-				return fmt.Errorf("drop table %s: %w", name, err)
-			}
-			continue
+	err := s.update(func(txn *badger.Txn) error {
+		if err := txn.Delete([]byte(keyTable + name)); err != nil {
+			return err
 		}
-		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(p)) }); err != nil {
-			return fmt.Errorf("drop table %s: %w", name, err)
+		return txn.Delete([]byte(keySealed + name))
+	})
+	if err == nil {
+		err = s.dropPrefixes([][]byte{[]byte(keyHot + name + "/"), batchTablePrefix(name), []byte(keySegment + name + "/")})
+	}
+	if err != nil {
+		return fmt.Errorf("drop table %s: %w", name, err)
+	}
+	// The table's drops still waiting are done, and must not touch the keys of
+	// a table created later under the same name.
+	s.dropsMu.Lock()
+	keep := s.drops[:0]
+	for _, p := range s.drops {
+		if !bytes.HasPrefix(p, batchTablePrefix(name)) && !bytes.HasPrefix(p, []byte(keyHot+name+"/")) {
+			keep = append(keep, p)
 		}
 	}
+	s.drops = keep
+	s.dropsMu.Unlock()
 	s.mu.Lock()
 	delete(s.tables, name)
 	s.hotBytes -= t.hotBytes
@@ -516,17 +686,25 @@ func (s *Store) Append(table string, cols []*vector.Vector, rows int) error {
 			return fmt.Errorf("append to %s: column %s is %s with %d rows, want %s with %d", table, t.def.Columns[i].Name, c.Type, c.Len, t.def.Columns[i].Type, rows)
 		}
 	}
-	val, texts := encodeHotBatch(t.def, cols, rows)
+	val, texts := encodeHotBatch(newHotBuf(), t.def, cols, rows)
 	t.appendMu.Lock()
 	s.mu.Lock()
-	seq := t.nextSeq + 1
+	// A failed append uses up its number too: some of its chunks may be
+	// stored.
+	t.nextSeq++
+	seq := t.nextSeq
 	s.mu.Unlock()
-	err = s.db.Update(func(txn *badger.Txn) error { return txn.Set(hotKey(table, seq), val) })
-	hb := &hotBatch{seq: seq, rows: rows, cols: cols, texts: texts, added: s.opts.Now(), bytes: hotBatchBytes(cols, rows, len(val))}
+	gen := t.gen
+	if n := len(t.gens); n == 0 || t.gens[n-1] != gen {
+		t.gens = append(t.gens, gen)
+	}
+	s.dropMu.RLock()
+	err = s.writeHotBatch(table, gen, seq, val)
+	s.dropMu.RUnlock()
+	hb := &hotBatch{seq: seq, rows: rows, cols: cols, texts: texts, added: s.opts.Now(), bytes: hotBatchBytes(cols, rows, len(val)), encoded: len(val)}
 	putHotBuf(val)
 	if err == nil {
 		s.mu.Lock()
-		t.nextSeq = seq
 		t.hot = append(t.hot, hb)
 		t.hotRows += rows
 		t.hotBytes += hb.bytes
