@@ -188,13 +188,9 @@ func (s *sortOp) push(b *vector.Batch) error {
 	if t := s.topN(); t != nil {
 		return t.push(b)
 	}
-	keys := make([]*vector.Vector, len(s.keys))
-	for i, k := range s.keys {
-		v, err := eval(k.X, b)
-		if err != nil {
-			return err
-		}
-		keys[i] = v
+	keys, err := s.evalKeys(b)
+	if err != nil {
+		return err
 	}
 	rows := make([]sortRow, 0, b.Len)
 	var size int64
@@ -227,6 +223,19 @@ func (s *sortOp) push(b *vector.Batch) error {
 	s.bytes += size
 	s.rows = append(s.rows, rows...)
 	return nil
+}
+
+// evalKeys computes the sort keys over a batch.
+func (s *sortOp) evalKeys(b *vector.Batch) ([]*vector.Vector, error) {
+	keys := make([]*vector.Vector, len(s.keys))
+	for i, k := range s.keys {
+		v, err := eval(k.X, b)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = v
+	}
+	return keys, nil
 }
 
 func (s *sortOp) sortRows() error {

@@ -57,13 +57,9 @@ func (t *topRows) push(b *vector.Batch) error {
 	if s.n == 0 {
 		return nil
 	}
-	keys := make([]*vector.Vector, len(s.keys))
-	for i, k := range s.keys {
-		v, err := eval(k.X, b)
-		if err != nil {
-			return err
-		}
-		keys[i] = v
+	keys, err := s.evalKeys(b)
+	if err != nil {
+		return err
 	}
 	t.mu.Lock()
 	cut := t.cut
