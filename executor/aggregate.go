@@ -117,6 +117,7 @@ type aggPartial struct {
 	seen   []distinctMemo               // per aggregate, for aggDistinct
 	gids   []int32                      // the current batch's group numbers
 	kb     []byte
+	bytes  int64 // reserved for its groups
 }
 
 // take returns a partial table no other push is using.
@@ -200,11 +201,39 @@ func (a *aggregateOp) push(b *vector.Batch) error {
 	}
 	if grow > 0 {
 		if err := a.r.reserve(grow, "summarize"); err != nil {
-			return err
+			if !a.node.Partial {
+				return err
+			}
+			// The groups go on, and their memory with them.
+			return a.flushPartial(p)
 		}
 		a.bytes.Add(grow)
+		p.bytes += grow
+	}
+	if a.node.Partial && len(p.keys) >= partialMaxGroups {
+		return a.flushPartial(p)
 	}
 	return nil
+}
+
+// partialMaxGroups is how many groups a partial table of an aggregate whose
+// output may repeat a group (Aggregate.Partial) holds before it passes them on.
+const partialMaxGroups = 1 << 14
+
+// flushPartial passes the groups of a partial table on and empties it, for
+// an aggregate whose output may repeat a group.
+func (a *aggregateOp) flushPartial(p *aggPartial) error {
+	// The groups of codes counted are made to be passed on at once.
+	p.flushCounts(a)
+	order := make([]int32, len(p.keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	err := a.emit(p, order)
+	a.r.release(p.bytes)
+	a.bytes.Add(-p.bytes)
+	*p = aggPartial{index: map[string]int32{}, seen: make([]distinctMemo, len(a.node.Aggs))}
+	return err
 }
 
 // groupIDs sets p.gids to the group number of each of the n rows, adding the
@@ -344,6 +373,17 @@ func (a *aggregateOp) finish() error {
 	parts := a.parts
 	a.parts = nil
 	a.mu.Unlock()
+	if a.node.Partial && len(a.node.Keys) > 0 {
+		for _, p := range parts {
+			if err := a.flushPartial(p); err != nil {
+				if err == errStop {
+					break
+				}
+				return err
+			}
+		}
+		return a.out.finish()
+	}
 	var all *aggPartial
 	na, nk, nc := len(a.node.Aggs), len(a.node.Keys), a.nCount
 	// The partials' counts by code: first summed per dictionary into one
@@ -437,6 +477,18 @@ func (a *aggregateOp) finish() error {
 	if err := sortStable(a.r.ctx, order, func(x, y int32) int { return strings.Compare(all.keys[x], all.keys[y]) }); err != nil {
 		return err
 	}
+	if err := a.emit(all, order); err != nil {
+		if err == errStop {
+			return a.out.finish()
+		}
+		return err
+	}
+	return a.out.finish()
+}
+
+// emit passes on the groups of a table in the given order.
+func (a *aggregateOp) emit(all *aggPartial, order []int32) error {
+	na, nk, nc := len(a.node.Aggs), len(a.node.Keys), a.nCount
 	cols := a.node.Out
 	for lo := 0; lo < len(order); lo += vector.BatchSize {
 		if err := a.r.ctx.Err(); err != nil {
@@ -462,13 +514,10 @@ func (a *aggregateOp) finish() error {
 			}
 		}
 		if err := a.out.push(b); err != nil {
-			if err == errStop {
-				break
-			}
 			return err
 		}
 	}
-	return a.out.finish()
+	return nil
 }
 
 // distinctBits sizes distinctMemo: 2^distinctBits slots.

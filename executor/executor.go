@@ -167,6 +167,9 @@ func (r *run) build(n planner.Node, out operator) (func() error, error) {
 	case *planner.Project:
 		return r.build(x.Input, &projectOp{exprs: x.Exprs, used: x.Used, out: out})
 	case *planner.Aggregate:
+		if _, ok := x.Input.(*planner.Scan); ok && x.StoreCounts {
+			return r.countBy(x, out), nil
+		}
 		return r.build(x.Input, newAggregateOp(r, x, out))
 	case *planner.Sort:
 		return r.build(x.Input, &sortOp{r: r, where: "sort", keys: x.Keys, n: -1, out: out, width: len(x.Columns())})
@@ -201,22 +204,7 @@ func (r *run) scan(s *planner.Scan, out operator) func() error {
 				pos = append(pos, i)
 			}
 		}
-		for _, p := range s.Preds {
-			sp := storage.Pred{Column: p.Column, Op: storage.Func, Func: strings.TrimSuffix(p.Op, " phrase"), Values: p.Values, CaseInsensitive: p.CaseInsensitive}
-			switch p.Op {
-			case "has":
-				sp.Op = storage.HasTerm
-			case "hasprefix":
-				sp.Op = storage.TermPrefix
-			case "==":
-				sp.Op = storage.Equals
-			case "range":
-				sp.Op, sp.Func, sp.Lo, sp.Hi = storage.IntRange, "", p.Lo, p.Hi
-			case "in ints":
-				sp.Op, sp.Func, sp.Ints = storage.IntIn, "", p.Ints
-			}
-			req.Preds = append(req.Preds, sp)
-		}
+		req.Preds = storePreds(s.Preds)
 		if a, ok := out.(*aggregateOp); ok {
 			req.Codes = a.codeColumns(s.Cols)
 		}
@@ -245,6 +233,28 @@ func (r *run) scan(s *planner.Scan, out operator) func() error {
 		}
 		return out.finish()
 	}
+}
+
+// storePreds are a scan's pushed-down predicates as the store takes them.
+func storePreds(preds []planner.IndexPred) []storage.Pred {
+	var out []storage.Pred
+	for _, p := range preds {
+		sp := storage.Pred{Column: p.Column, Op: storage.Func, Func: strings.TrimSuffix(p.Op, " phrase"), Values: p.Values, CaseInsensitive: p.CaseInsensitive}
+		switch p.Op {
+		case "has":
+			sp.Op = storage.HasTerm
+		case "hasprefix":
+			sp.Op = storage.TermPrefix
+		case "==":
+			sp.Op = storage.Equals
+		case "range":
+			sp.Op, sp.Func, sp.Lo, sp.Hi = storage.IntRange, "", p.Lo, p.Hi
+		case "in ints":
+			sp.Op, sp.Func, sp.Ints = storage.IntIn, "", p.Ints
+		}
+		out = append(out, sp)
+	}
+	return out
 }
 
 // addScan records a finished scan's statistics.

@@ -346,7 +346,7 @@ func gatherSide(cols []*vector.Vector, schema []planner.Column, sel []int) []*ve
 // table's keys handed to the scan it reads, as `in` predicates on the key
 // columns, so that the store skips the right rows no left row can match. It
 // applies when a key is a column that the right side carries unchanged from
-// its scan through filters and projections; otherwise, or when the left keys
+// its scan through filters, projections and group keys; otherwise, or when the left keys
 // hold too many values, it returns the right side as it is and nil scans.
 // The plan is not changed: the nodes down to the scan are copied, and ran is
 // the copy of scan that the returned plan reads.
@@ -383,8 +383,8 @@ func narrowRight(j *planner.Join, t *joinTable) (right planner.Node, scan, ran *
 	return right, scan, ran
 }
 
-// scanColumn follows column i of n down through filters and projections that
-// pass it unchanged, to the scan that reads it: the scan and the column's
+// scanColumn follows column i of n down through filters, projections that
+// pass it unchanged and aggregates that group by it, to the scan that reads it: the scan and the column's
 // position in it.
 func scanColumn(n planner.Node, i int) (*planner.Scan, int, bool) {
 	for {
@@ -397,6 +397,16 @@ func scanColumn(n planner.Node, i int) (*planner.Scan, int, bool) {
 				return nil, 0, false
 			}
 			n, i = x.Input, ref.Index
+		case *planner.Aggregate:
+			// Keeping rows by a group key keeps whole groups.
+			if i >= len(x.Keys) {
+				return nil, 0, false
+			}
+			ref, ok := x.Keys[i].(*planner.ColumnRef)
+			if !ok {
+				return nil, 0, false
+			}
+			n, i = x.Input, ref.Index
 		case *planner.Scan:
 			return x, i, true
 		default:
@@ -405,7 +415,7 @@ func scanColumn(n planner.Node, i int) (*planner.Scan, int, bool) {
 	}
 }
 
-// copyDownTo copies the chain of filters and projections from n down to
+// copyDownTo copies the chain of filters, projections and aggregates from n down to
 // scan, which is replaced by what swap returns.
 func copyDownTo(n planner.Node, scan *planner.Scan, swap func(*planner.Scan) *planner.Scan) planner.Node {
 	switch x := n.(type) {
@@ -414,6 +424,10 @@ func copyDownTo(n planner.Node, scan *planner.Scan, swap func(*planner.Scan) *pl
 		c.Input = copyDownTo(x.Input, scan, swap)
 		return &c
 	case *planner.Project:
+		c := *x
+		c.Input = copyDownTo(x.Input, scan, swap)
+		return &c
+	case *planner.Aggregate:
 		c := *x
 		c.Input = copyDownTo(x.Input, scan, swap)
 		return &c

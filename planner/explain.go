@@ -62,6 +62,12 @@ func explain(b *strings.Builder, n Node, depth int) {
 			aggs = append(aggs, fmt.Sprintf("%s=%s(%s)", x.Out[len(x.Keys)+i].Name, a.Fn.Name, strings.Join(args, ", ")))
 		}
 		fmt.Fprintf(b, "Aggregate [%s] by [%s]", strings.Join(aggs, ", "), strings.Join(keys, ", "))
+		if x.StoreCounts {
+			b.WriteString(" counts=store")
+		}
+		if x.Partial {
+			b.WriteString(" partial")
+		}
 	case *Sort:
 		fmt.Fprintf(b, "Sort %s", sortKeys(x.Keys))
 	case *TopN:

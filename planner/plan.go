@@ -146,6 +146,14 @@ type Aggregate struct {
 	Keys  []Expr
 	Aggs  []AggCall
 	Out   []Column
+	// StoreCounts says the store counts the rows by the key for it (see
+	// countByStore).
+	StoreCounts bool
+	// Partial allows the output to hold a group more than once, each time
+	// with the aggregates of part of its rows, so that the groups held at
+	// once stay few; only for a consumer that adds the parts up (see
+	// countJoinPairs).
+	Partial bool
 }
 
 // SortKey orders rows by an expression.

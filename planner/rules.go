@@ -22,8 +22,10 @@ var Rules = []Rule{
 	{"join-key-filters", joinKeyFilters},
 	{"pushdown-filter", pushdownFilter},
 	{"sort-take-to-topn", sortTakeToTopN},
+	{"count-join-pairs", countJoinPairs},
 	{"prune-columns", pruneColumns},
 	{"prune-join-inputs", pruneJoinInputs},
+	{"count-by-store", countByStore},
 }
 
 // Optimize applies the rules in order, except those named in disabled (see

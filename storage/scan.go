@@ -164,6 +164,17 @@ func (s *Store) Count(ctx context.Context, req ScanRequest) (int64, ScanStats, e
 }
 
 func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch) error, countOnly bool) (ScanStats, error) {
+	return s.scanAll(ctx, req, fn, countOnly, nil)
+}
+
+// scanWith is Scan where whole may answer for a segment the request covers
+// whole (no predicate, all its rows in the time range) without scanning it:
+// it reports whether it did and the segment's rows.
+func (s *Store) scanWith(ctx context.Context, req ScanRequest, fn func(*vector.Batch) error, whole func(*segment) (bool, int64, error)) (ScanStats, error) {
+	return s.scanAll(ctx, req, fn, false, whole)
+}
+
+func (s *Store) scanAll(ctx context.Context, req ScanRequest, fn func(*vector.Batch) error, countOnly bool, whole func(*segment) (bool, int64, error)) (ScanStats, error) {
 	if ctx.Value(noIndexKey{}) != nil {
 		req.NoIndex = true
 	}
@@ -199,7 +210,11 @@ func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch
 				}
 				seg, err := s.openSeg(si)
 				var st ScanStats
-				if err == nil {
+				done := false
+				if err == nil && whole != nil && p.coversWhole(si, seg) {
+					done, st.RowsMatched, err = whole(seg)
+				}
+				if err == nil && !done {
 					st, err = p.scanSegment(ctx, seg, fn, countOnly)
 				}
 				if err != nil {
@@ -236,6 +251,27 @@ func (s *Store) scan(ctx context.Context, req ScanRequest, fn func(*vector.Batch
 	}
 	stats.IndexOnly = countOnly && stats.BlocksRead == 0 && stats.HotRows == 0
 	return stats, nil
+}
+
+// coversWhole says every row of a segment matches the request: no
+// predicate, and its time span inside the range with no null times.
+func (p *scanPlan) coversWhole(si *segInfo, seg *segment) bool {
+	if p.req.NoIndex || len(p.req.Preds) > 0 || si.MinTime < p.minTime() || si.MaxTime > p.maxTime() {
+		return false
+	}
+	if p.req.MinTime == 0 && p.req.MaxTime == 0 {
+		return true
+	}
+	ci, ok := seg.cols[p.def.TimeColumn]
+	if !ok {
+		return false
+	}
+	for _, b := range seg.footer.Columns[ci].Blocks {
+		if b.NullCnt > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Store) openSeg(si *segInfo) (*segment, error) {

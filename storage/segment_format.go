@@ -71,6 +71,10 @@ type columnMeta struct {
 	// rows index (one roaring bitmap per code).
 	Dict  region `json:"dict,omitempty"`
 	Codes region `json:"codes,omitempty"`
+	// Counts holds the number of rows of each dictionary code (uvarints, in
+	// code order), so that counting rows by the column reads no block.
+	// Segments written before it was added have none.
+	Counts region `json:"cnt,omitempty"`
 	// Terms is the term index of a string column (term → rows).
 	Terms region `json:"terms,omitempty"`
 	// Bytes is the column's size on disk, RawBytes its size uncompressed.

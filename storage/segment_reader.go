@@ -29,6 +29,8 @@ type segment struct {
 	dicts map[int]*vector.Dict
 	codes map[int]*bitmapList
 	terms map[int]*codec.TermIndex
+	// counts caches valueCounts.
+	counts map[int][]int64
 }
 
 // openSegment opens a segment file and checks its header, trailer and footer.
@@ -88,7 +90,7 @@ func readSegmentMeta(f *os.File, path string) (*segment, error) {
 		return nil, fmt.Errorf("segment %s: %w", path, err)
 	}
 	s := &segment{path: path, f: f, size: size, footer: footer, cols: map[string]int{},
-		dicts: map[int]*vector.Dict{}, codes: map[int]*bitmapList{}, terms: map[int]*codec.TermIndex{}}
+		dicts: map[int]*vector.Dict{}, codes: map[int]*bitmapList{}, terms: map[int]*codec.TermIndex{}, counts: map[int][]int64{}}
 	for i, c := range footer.Columns {
 		s.cols[c.Name] = i
 		if err := s.checkColumn(&c); err != nil {
@@ -109,7 +111,7 @@ func (s *segment) checkColumn(c *columnMeta) error {
 		}
 		rows += b.Rows
 	}
-	if rows != s.footer.Rows || !in(c.Dict) || !in(c.Codes) || !in(c.Terms) {
+	if rows != s.footer.Rows || !in(c.Dict) || !in(c.Codes) || !in(c.Terms) || !in(c.Counts) {
 		return fmt.Errorf("column %s does not match the segment's %d rows", c.Name, s.footer.Rows)
 	}
 	if _, ok := types.ParseType(c.Type); !ok {

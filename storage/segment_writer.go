@@ -344,7 +344,18 @@ func (sw *segmentWriter) writeStrings(meta *columnMeta, vals []string) error {
 		return err
 	}
 	meta.Codes = region{Off: start, Len: sw.off - start}
-	return nil
+	// The rows of each code, for counting by the column from metadata.
+	counts := make([]uint64, len(dict))
+	for _, c := range codes {
+		counts[c]++
+	}
+	payload = binary.AppendUvarint(sw.payload[:0], uint64(len(counts)))
+	for _, n := range counts {
+		payload = binary.AppendUvarint(payload, n)
+	}
+	sw.payload = payload
+	meta.Counts, err = sw.frame(payload)
+	return err
 }
 
 // derivedIndexMark opens a code index derived from the code blocks it spans
