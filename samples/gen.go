@@ -96,6 +96,33 @@ type table struct {
 	set  []uint32 // the row number each column was last set for
 	n    int
 	on   bool
+	// recent caches idx by a cheap hash of the name (see index): rows name
+	// their columns with the same few constants, millions of times.
+	recent [64]colSlot
+}
+
+// colSlot is a column name and its position.
+type colSlot struct {
+	name string
+	i    int
+}
+
+// index returns the position of a column, or false. A name found in recent
+// is compared with the one there, which is quick when both are the same
+// constant (the same memory); the map is the fallback.
+func (t *table) index(name string) (int, bool) {
+	if name == "" {
+		return 0, false
+	}
+	slot := &t.recent[(len(name)*31+int(name[0])+int(name[len(name)-1])*7)&63]
+	if slot.name == name {
+		return slot.i, true
+	}
+	i, ok := t.idx[name]
+	if ok {
+		*slot = colSlot{name, i}
+	}
+	return i, ok
 }
 
 // Generate writes synthetic telemetry to sink and returns what it wrote.
@@ -205,7 +232,7 @@ func (g *gen) row(name string, ts int64) row {
 		return row{g, nil, ts}
 	}
 	for _, col := range []string{"Timestamp", "TimeGenerated"} {
-		if _, ok := t.idx[col]; ok {
+		if _, ok := t.index(col); ok {
 			r.time(col, ts)
 		}
 	}
@@ -213,7 +240,7 @@ func (g *gen) row(name string, ts int64) row {
 }
 
 func (r row) col(name string) (*vector.Vector, bool) {
-	i, ok := r.t.idx[name]
+	i, ok := r.t.index(name)
 	if !ok {
 		panic(fmt.Sprintf("BUG: table %s has no column %s", r.t.name, name))
 	}
@@ -229,14 +256,19 @@ func (r row) has(name string) bool {
 	if r.t == nil {
 		return false
 	}
-	_, ok := r.t.idx[name]
+	_, ok := r.t.index(name)
 	return ok
 }
 
 func (r row) str(name, v string) row {
 	if r.t != nil {
 		if c, ok := r.col(name); ok {
-			c.Append(types.NewString(v))
+			if c.Type == types.String && c.Codes == nil {
+				c.Strs = append(c.Strs, v)
+				c.Len++
+			} else {
+				c.Append(types.NewString(v))
+			}
 		}
 	}
 	return r

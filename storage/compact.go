@@ -64,24 +64,9 @@ func smallSegments(segs []*segInfo, limit int) []*segInfo {
 }
 
 func (s *Store) merge(def *schema.Table, group []*segInfo) error {
-	cols := make([]*vector.Vector, len(def.Columns))
-	for i, c := range def.Columns {
-		cols[i] = vector.New(c.Type, 0)
-	}
-	rows := 0
-	for _, si := range group {
-		seg, err := s.openSeg(si)
-		if err != nil {
-			return err
-		}
-		part, err := seg.readAll(def)
-		if err != nil {
-			return err
-		}
-		for i := range cols {
-			vector.AppendVector(cols[i], part[i])
-		}
-		rows += seg.footer.Rows
+	cols, rows, err := s.readSegments(def, group)
+	if err != nil {
+		return err
 	}
 	infos, err := s.writeSegments(def, newRowSet([][]*vector.Vector{cols}, []int{rows}), "c"+group[0].ID)
 	if err != nil {

@@ -19,6 +19,8 @@ type Loader struct {
 	queued map[string]bool // tables waiting for or in a background seal
 	tables map[string]bool // every table appended to
 	err    error           // the first failed background seal
+	// bulk is set for a load made with NewBulkLoader.
+	bulk *bulkLoad
 }
 
 // NewLoader starts a loader with its background sealer.
@@ -44,8 +46,12 @@ func (l *Loader) sealer() {
 
 // Append stores rows durably, as Store.Append does, and queues the table for a
 // background seal when it needs one. It fails once a background seal has
-// failed.
+// failed. The loader owns cols afterwards. A bulk load (NewBulkLoader)
+// buffers the rows instead, to be stored when the load closes.
 func (l *Loader) Append(table string, cols []*vector.Vector, rows int) error {
+	if l.bulk != nil {
+		return l.bulkAppend(table, cols, rows)
+	}
 	l.mu.Lock()
 	err := l.err
 	l.mu.Unlock()
@@ -72,8 +78,12 @@ func (l *Loader) Append(table string, cols []*vector.Vector, rows int) error {
 // Close waits for the background seals, then seals the rest of every table
 // appended to, two tables at a time, and, when compact is set, merges the
 // small segments repeated seals left. Acknowledged rows are durable whatever
-// it returns.
+// it returns. A bulk load writes its buffered rows and records all of its
+// segments, or, when it returns an error, none of them.
 func (l *Loader) Close(compact bool) error {
+	if l.bulk != nil {
+		return l.bulkClose(compact)
+	}
 	close(l.queue)
 	<-l.done
 	if l.err != nil {

@@ -678,13 +678,8 @@ func (s *Store) Append(table string, cols []*vector.Vector, rows int) error {
 	if err != nil {
 		return fmt.Errorf("table %s does not exist", table)
 	}
-	if len(cols) != len(t.def.Columns) {
-		return fmt.Errorf("append to %s: %d columns given, the table has %d", table, len(cols), len(t.def.Columns))
-	}
-	for i, c := range cols {
-		if c.Type != t.def.Columns[i].Type || c.Len < rows {
-			return fmt.Errorf("append to %s: column %s is %s with %d rows, want %s with %d", table, t.def.Columns[i].Name, c.Type, c.Len, t.def.Columns[i].Type, rows)
-		}
+	if err := checkAppend(t.def, cols, rows); err != nil {
+		return err
 	}
 	val, texts := encodeHotBatch(newHotBuf(), t.def, cols, rows)
 	t.appendMu.Lock()

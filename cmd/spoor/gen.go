@@ -107,7 +107,7 @@ func generateInto(c genConfig, stderr io.Writer) (*samples.GenResult, error) {
 	if c.data != "" {
 		dir = c.data
 		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(ingestMemoryLimit)
+			debug.SetMemoryLimit(bulkMemoryLimit())
 		}
 		st, err := storage.Open(c.data, storage.Options{SyncBatch: true, Builtin: schema.Builtin})
 		if err != nil {
@@ -175,8 +175,9 @@ func writeTruth(path string, res *samples.GenResult) error {
 }
 
 // storeWriter appends generated batches to a store on its own goroutine, so
-// that generating and storing use both cores; the store's loader seals tables
-// in the background as they fill.
+// that generating and storing use both cores. The load is a bulk one: rows go
+// straight to segments, recorded when generation ends (a generation that
+// fails or is killed leaves the store as it was).
 type storeWriter struct {
 	st   *storage.Store
 	ch   chan genBatch
@@ -191,7 +192,7 @@ type genBatch struct {
 
 func newStoreWriter(st *storage.Store) *storeWriter {
 	w := &storeWriter{st: st, ch: make(chan genBatch, 8), done: make(chan error, 1)}
-	l := st.NewLoader()
+	l := st.NewBulkLoader()
 	go func() {
 		var err error
 		for b := range w.ch {

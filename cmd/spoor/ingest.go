@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -18,14 +19,22 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/spoorhq/spoor/engine"
 	"github.com/spoorhq/spoor/schema"
 	"github.com/spoorhq/spoor/storage"
 	"github.com/spoorhq/spoor/storage/ingest"
 	"github.com/spoorhq/spoor/vector"
 )
 
-// ingestMemoryLimit is the soft heap limit of spoor ingest.
+// ingestMemoryLimit is the soft heap limit of spoor ingest from standard
+// input.
 const ingestMemoryLimit = 1 << 30
+
+// bulkMemoryLimit is the soft heap limit of a bulk load (spoor ingest of
+// files, spoor gen into a store): its buffers hold up to a gigabyte of rows,
+// a day of a busy table, which a tighter limit would have the collector scan
+// over and over. Half the machine's memory at most.
+func bulkMemoryLimit() int64 { return min(3<<30, 2*engine.DefaultMemoryLimit()) }
 
 func runIngest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
@@ -36,11 +45,12 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "auto", "input format: jsonl, csv or auto")
 	rejects := fs.String("rejects", "", "file for rejected rows (default: DATA/rejects/TABLE-TIME.jsonl)")
 	retention := fs.Duration("retention", 30*24*time.Hour, "rows older than this are rejected")
-	syncMode := fs.String("sync", "always", "always: fsync every batch; batch: fsync once a second (a power failure may lose the last second)")
+	syncMode := fs.String("sync", "always", "for standard input: always fsyncs every batch; batch fsyncs once a second (a power failure may lose the last second)")
 	quiet := fs.Bool("q", false, "no progress bar")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: spoor ingest --table NAME [--data DIR] [--schema 'Col:type,...'] [--format jsonl|csv|auto] FILE...|-\n\n"+
-			"Loads JSON lines or CSV (with a header), plain, gzip or zstd. Rows that cannot be\nconverted are reported with their line and written to the rejects file; the rest\ngo in. Exit status 0 means every accepted row is durable.\n\n")
+			"Loads JSON lines or CSV (with a header), plain, gzip or zstd. Rows that cannot be\nconverted are reported with their line and written to the rejects file; the rest\ngo in. Exit status 0 means every accepted row is durable.\n\n"+
+			"Files are loaded as one unit: their rows are written straight to segments and\nrecorded together at the end, so a load that fails or is killed stores none of\nthem (Ctrl-C stores the rows read so far). Standard input (-) is stored as it\narrives, each batch durable before the next is read.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -88,12 +98,24 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A long load keeps creating short-lived column data; a soft limit makes the
 		// collector run before the heap doubles (GOMEMLIMIT overrides it).
-		debug.SetMemoryLimit(ingestMemoryLimit)
+		if slices.Contains(fs.Args(), "-") {
+			debug.SetMemoryLimit(ingestMemoryLimit)
+		} else {
+			debug.SetMemoryLimit(bulkMemoryLimit())
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// Files load in bulk (see the usage); standard input streams.
+	bulk := !slices.Contains(fs.Args(), "-")
+	var loader *storage.Loader
+	if bulk {
+		loader = st.NewBulkLoader()
+	} else {
+		loader = st.NewLoader()
+	}
 	job := &ingestJob{store: st, def: def, stderr: stderr, started: time.Now(), retention: *retention,
-		format: fmtOpt, rejectsPath: *rejects, dataDir: *data, loader: st.NewLoader()}
+		format: fmtOpt, rejectsPath: *rejects, dataDir: *data, loader: loader}
 	stopProgress := func() {}
 	if !*quiet && isTerminal(os.Stderr) {
 		stopProgress = job.progress()
@@ -110,10 +132,15 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	// A clean exit seals what was ingested and merges the small segments
-	// repeated seals leave for the same day; acknowledged rows are durable
-	// either way.
+	// repeated seals leave for the same day; streamed rows are durable either
+	// way, and a bulk load is recorded whole or not at all.
 	if err := job.loader.Close(code == 0); err != nil {
-		fmt.Fprintf(stderr, "\rspoor ingest: seal: %v (the rows are durable and will be sealed later)\n", err)
+		if bulk {
+			fmt.Fprintf(stderr, "\rspoor ingest: %v (nothing of this load was stored)\n", err)
+			job.accepted.Store(0)
+		} else {
+			fmt.Fprintf(stderr, "\rspoor ingest: seal: %v (the rows are durable and will be sealed later)\n", err)
+		}
 		code = 1
 	}
 	if err := st.Seal(def.Name); err != nil {

@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/spoorhq/spoor/types"
+	"github.com/spoorhq/spoor/vector"
+)
+
+// TestBulkLoad checks that a bulk load shows nothing until it closes, then
+// every row once; that rows in time order are written as one segment per
+// day, and rows out of order are merged to one per day at close; and that
+// the load survives reopening the store.
+func TestBulkLoad(t *testing.T) {
+	for _, ordered := range []bool{true, false} {
+		t.Run(fmt.Sprintf("ordered=%v", ordered), func(t *testing.T) {
+			dir := t.TempDir()
+			// Small limits, so that the load writes many times: at each day
+			// boundary in order, at the memory limit out of order.
+			s := openTest(t, dir, Options{SealRows: 3000, HotBytes: 100_000})
+			if err := s.CreateTable(eventsTable()); err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewSource(3))
+			const days, perBatch, batches = 5, 1000, 40
+			var parts [][]*vector.Vector
+			start := types.TimeToTicks(testNow.Add(-days * 24 * time.Hour))
+			for i := 0; i < batches; i++ {
+				cols := makeRows(rng, i*perBatch, perBatch)
+				for r := 0; r < perBatch; r++ {
+					row := i*perBatch + r
+					if ordered {
+						cols[0].Ints[r] = start + int64(row)*(days*types.TicksPerDay)/(batches*perBatch)
+					} else {
+						cols[0].Ints[r] = start + rng.Int63n(days*types.TicksPerDay)
+					}
+				}
+				parts = append(parts, cols)
+			}
+			all := concat(parts...)
+			l := s.NewBulkLoader()
+			for _, cols := range parts {
+				if err := l.Append("Events", cols, perBatch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if l.bulk.writes < days-1 {
+				t.Fatalf("%d writes before the close, want at least %d", l.bulk.writes, days-1)
+			}
+			if got := collect(t, s, ScanRequest{Table: "Events"}); len(got) != 0 {
+				t.Fatalf("%d rows visible before the load closed", len(got))
+			}
+			if err := l.Close(true); err != nil {
+				t.Fatal(err)
+			}
+			check := func(stage string) {
+				t.Helper()
+				for i, req := range testRequests {
+					want := bruteForce(all, batches*perBatch, req)
+					if got := collect(t, s, req); fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Fatalf("%s: request %d: %d rows, want %d", stage, i, len(got), len(want))
+					}
+				}
+				perDay := map[string]int{}
+				for _, si := range s.tables["Events"].segments {
+					perDay[si.Day]++
+				}
+				for day, n := range perDay {
+					if n != 1 {
+						t.Errorf("%s: day %s has %d segments, want 1", stage, day, n)
+					}
+				}
+				if len(perDay) < days {
+					t.Errorf("%s: %d days of segments, want at least %d", stage, len(perDay), days)
+				}
+				if s.HotRows("Events") != 0 {
+					t.Errorf("%s: %d hot rows after a bulk load", stage, s.HotRows("Events"))
+				}
+			}
+			check("loaded")
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			s = openTest(t, dir, Options{})
+			defer s.Close()
+			check("reopened")
+		})
+	}
+}
+
+// TestBulkLoadRejectsBadColumns checks that a batch that does not fit the
+// table is refused.
+func TestBulkLoadRejectsBadColumns(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	defer s.Close()
+	if err := s.CreateTable(eventsTable()); err != nil {
+		t.Fatal(err)
+	}
+	l := s.NewBulkLoader()
+	cols := makeRows(rand.New(rand.NewSource(1)), 0, 10)
+	if err := l.Append("Events", cols[:3], 10); err == nil {
+		t.Error("three columns of seven: no error")
+	}
+	if err := l.Append("Nope", cols, 10); err == nil {
+		t.Error("an unknown table: no error")
+	}
+	if err := l.Close(true); err != nil {
+		t.Fatal(err)
+	}
+}
