@@ -196,7 +196,8 @@ func register(n planner.Node, b builder) { builders[reflect.TypeOf(n)] = b }
 // scan drives a table scan: the store calls back from its worker goroutines.
 func (r *run) scan(s *planner.Scan, out operator) func() error {
 	return func() error {
-		req := storage.ScanRequest{Table: s.Table, MinTime: s.MinTime, MaxTime: s.MaxTime, Columns: []string{}}
+		req := storage.ScanRequest{Table: s.Table, MinTime: s.MinTime, MaxTime: s.MaxTime, Columns: []string{},
+			Latest: s.Latest, Earliest: s.Earliest}
 		var pos []int
 		for i, c := range s.Cols {
 			if s.Needed[i] {

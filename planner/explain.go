@@ -37,6 +37,12 @@ func explain(b *strings.Builder, n Node, depth int) {
 		for _, p := range x.Preds {
 			fmt.Fprintf(b, " index(%s)", p)
 		}
+		switch {
+		case x.Latest > 0 && x.Earliest:
+			fmt.Fprintf(b, " earliest=%d", x.Latest)
+		case x.Latest > 0:
+			fmt.Fprintf(b, " latest=%d", x.Latest)
+		}
 	case *Filter:
 		fmt.Fprintf(b, "Filter %s", ExprString(x.Pred))
 	case *Project:

@@ -94,6 +94,11 @@ type Scan struct {
 	MinTime    int64
 	MaxTime    int64
 	Preds      []IndexPred
+	// Latest, when positive, says only the Latest rows with the latest
+	// times are used (Earliest: the earliest), so the scan may stop early
+	// (see topByTime).
+	Latest   int
+	Earliest bool
 }
 
 // IndexPred is a predicate the store answers with its indexes, exactly.

@@ -26,6 +26,7 @@ var Rules = []Rule{
 	{"prune-columns", pruneColumns},
 	{"prune-join-inputs", pruneJoinInputs},
 	{"count-by-store", countByStore},
+	{"top-by-time", topByTime},
 }
 
 // Optimize applies the rules in order, except those named in disabled (see

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -34,6 +35,16 @@ type ScanRequest struct {
 	// unsealed rows come as plain strings. The store reuses the memory of
 	// such a column's Codes once fn returns: fn must not keep them.
 	Codes []string
+	// Latest, when positive, says the caller keeps only the Latest rows with
+	// the latest times (a top by the time column, descending, nulls last),
+	// or with Earliest the earliest: the scan may leave out rows it can tell
+	// are not among them. It reads unsealed rows first, then segments and
+	// their blocks from the latest (earliest) times on, and stops once it has
+	// sent Latest rows whose times all come before those of any row not yet
+	// read. Every row sent still matches the request. It applies when the
+	// time column is among Columns.
+	Latest   int
+	Earliest bool
 }
 
 // noIndexKey marks a context whose scans are made with NoIndex.
@@ -73,6 +84,10 @@ type scanPlan struct {
 	preds []int        // predicate columns' positions
 	ti    int          // time column position or -1
 	codes map[int]bool // columns delivered as codes only
+	// top follows the times sent for a scan for the latest rows (nil
+	// otherwise); topCol is the time column's place in the batches.
+	top    *topTimes
+	topCol int
 }
 
 func (s *Store) plan(req ScanRequest) (*scanPlan, []*segInfo, []*hotBatch, error) {
@@ -130,6 +145,11 @@ func (s *Store) plan(req ScanRequest) (*scanPlan, []*segInfo, []*hotBatch, error
 	if (req.MinTime != 0 || req.MaxTime != 0) && p.ti < 0 {
 		return nil, nil, nil, fmt.Errorf("table %s has no time column to restrict", req.Table)
 	}
+	if req.Latest > 0 && !req.NoIndex && p.ti >= 0 {
+		if k := slices.Index(p.cols, p.ti); k >= 0 {
+			p.top, p.topCol = newTopTimes(req.Latest, req.Earliest), k
+		}
+	}
 	return p, segs, hot, nil
 }
 
@@ -183,6 +203,30 @@ func (s *Store) scanAll(ctx context.Context, req ScanRequest, fn func(*vector.Ba
 		return ScanStats{}, err
 	}
 	stats := ScanStats{Segments: len(segs)}
+	if p.top != nil {
+		// The times of the rows sent decide when to stop; unsealed rows,
+		// likely the latest, go first, and segments from the latest on.
+		send := fn
+		fn = func(b *vector.Batch) error {
+			p.top.add(b.Cols[p.topCol])
+			return send(b)
+		}
+		for _, hb := range hot {
+			st, err := p.scanHot(hb, fn, countOnly)
+			stats.add(st)
+			if err != nil {
+				return stats, err
+			}
+		}
+		hot = nil
+		segs = slices.Clone(segs)
+		slices.SortStableFunc(segs, func(a, b *segInfo) int {
+			if p.top.earliest {
+				return cmp.Compare(a.MinTime, b.MinTime)
+			}
+			return cmp.Compare(b.MaxTime, a.MaxTime)
+		})
+	}
 	var mu sync.Mutex
 	var firstErr error
 	fail := func(err error) {
@@ -206,6 +250,12 @@ func (s *Store) scanAll(ctx context.Context, req ScanRequest, fn func(*vector.Ba
 			defer wg.Done()
 			for si := range work {
 				if failed() {
+					continue
+				}
+				if p.top != nil && p.top.done(p.segmentBound(si)) {
+					mu.Lock()
+					stats.SegmentsPruned++
+					mu.Unlock()
 					continue
 				}
 				seg, err := s.openSeg(si)
@@ -507,9 +557,20 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			codesPool.Put(cb)
 		}
 	}()
-	for b := 0; b < nblocks; b++ {
+	for k := 0; k < nblocks; k++ {
 		if ctx.Err() != nil {
 			return st, ctx.Err()
+		}
+		b := k
+		if p.top != nil {
+			// From the latest block (the earliest), while one can hold
+			// rows that are wanted.
+			if !p.top.earliest {
+				b = nblocks - 1 - k
+			}
+			if p.top.done(p.blockBound(seg, b)) {
+				break
+			}
 		}
 		for _, cb := range bufs {
 			codesPool.Put(cb)
