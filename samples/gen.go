@@ -98,10 +98,11 @@ type table struct {
 	on   bool
 	// recent caches idx by a cheap hash of the name (see index): rows name
 	// their columns with the same few constants, millions of times.
-	recent [64]colSlot
+	recent [256]colSlot
 }
 
-// colSlot is a column name and its position.
+// colSlot is a column name and its position, -1 for a column the table
+// does not have.
 type colSlot struct {
 	name string
 	i    int
@@ -114,14 +115,16 @@ func (t *table) index(name string) (int, bool) {
 	if name == "" {
 		return 0, false
 	}
-	slot := &t.recent[(len(name)*31+int(name[0])+int(name[len(name)-1])*7)&63]
+	n := len(name)
+	slot := &t.recent[(n*31+int(name[0])*7+int(name[n/2])*13+int(name[n-1]))&255]
 	if slot.name == name {
-		return slot.i, true
+		return slot.i, slot.i >= 0
 	}
 	i, ok := t.idx[name]
-	if ok {
-		*slot = colSlot{name, i}
+	if !ok {
+		i = -1 // absent: remembered too, has() asks that often
 	}
+	*slot = colSlot{name, i}
 	return i, ok
 }
 
@@ -345,7 +348,7 @@ func (r row) done() string {
 	rid := ""
 	if i, ok := t.idx["ReportId"]; ok && t.set[i] != uint32(t.n)+1 {
 		if t.cols[i].Type == types.String {
-			rid = fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", uint32(g.o.Seed), id>>48&0xffff, id>>36&0xfff, id>>24&0xfff, id&0xffffffffffff)
+			rid = reportID(uint32(g.o.Seed), id)
 			r.str("ReportId", rid)
 		} else {
 			rid = fmt.Sprint(id)
@@ -379,6 +382,30 @@ func (r row) done() string {
 		g.flush(t)
 	}
 	return rid
+}
+
+// reportID formats a string ReportId as a GUID from the seed and the row
+// number: %08x-%04x-4%03x-a%03x-%012x of the seed and the number's bits,
+// written by hand since every generated row makes one.
+func reportID(seed uint32, id int64) string {
+	var b [36]byte
+	hex := func(at int, v uint64, width int) {
+		for i := width - 1; i >= 0; i-- {
+			b[at+i] = "0123456789abcdef"[v&15]
+			v >>= 4
+		}
+	}
+	u := uint64(id)
+	hex(0, uint64(seed), 8)
+	b[8] = '-'
+	hex(9, u>>48&0xffff, 4)
+	b[13], b[14] = '-', '4'
+	hex(15, u>>36&0xfff, 3)
+	b[18], b[19] = '-', 'a'
+	hex(20, u>>24&0xfff, 3)
+	b[23] = '-'
+	hex(24, u&0xffffffffffff, 12)
+	return string(b[:])
 }
 
 func (g *gen) flush(t *table) {

@@ -159,3 +159,16 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// TestReportID checks the hand-written GUID formatting against fmt.
+func TestReportID(t *testing.T) {
+	for _, c := range []struct {
+		seed uint32
+		id   int64
+	}{{1, 1}, {0xdeadbeef, 0x0123456789abcdef}, {7, 1 << 62}, {0, 0}} {
+		want := fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", c.seed, c.id>>48&0xffff, c.id>>36&0xfff, c.id>>24&0xfff, c.id&0xffffffffffff)
+		if got := reportID(c.seed, c.id); got != want {
+			t.Errorf("reportID(%d, %d) = %s, want %s", c.seed, c.id, got, want)
+		}
+	}
+}

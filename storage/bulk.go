@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -24,22 +25,46 @@ import (
 // rows are acknowledged when the load ends; rows that must be durable as
 // soon as they are appended go through Store.Append or NewLoader.
 //
-// Rows are buffered per table and written when a table has SealRows of them
-// and the next batch starts a later UTC day than any buffered row, so that
+// Rows are buffered per table and written when a table has bulkDayRows of
+// them and the next batch starts a later UTC day than any buffered row, so that
 // input in time order is written as one segment per day; past bulkBytes times
 // HotBytes buffered in all, the table holding the most is written whatever
-// its rows' days. One write runs while the next fills. Segments of the same
-// day that several writes left are merged at Close.
+// its rows' days. Writes run while the next buffers fill (bulkWriters at
+// once); as many bytes again may wait for them before Append waits. Segments
+// of the same day that several writes left are merged at Close.
 func (s *Store) NewBulkLoader() *Loader {
 	l := &Loader{st: s, bulk: &bulkLoad{
 		tables: map[string]*bulkTable{},
 		tag:    fmt.Sprintf("b%x", time.Now().UnixNano()),
-		work:   make(chan bulkWrite),
+		work:   make(chan bulkWrite, bulkQueue),
 		done:   make(chan struct{}),
 	}}
-	go l.bulk.writer(s)
+	var wg sync.WaitGroup
+	for range bulkWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.bulk.writer(s)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(l.bulk.done)
+	}()
+	l.bulk.drained = sync.NewCond(&l.bulk.mu)
 	return l
 }
+
+// bulkQueue bounds the writes waiting for a writer. Every table ends a day
+// at about the same time: the writes of a day's end queue up while the
+// producer goes on with the next day. Their bytes are bounded too (see
+// bulkAppend).
+const bulkQueue = 256
+
+// bulkWriters is how many writes of a bulk load run at once: one keeps pace
+// with a producer on the other core, and two finish the last writes, when
+// the producer is done, in half the time.
+const bulkWriters = 2
 
 // bulkLoad is the state of a load made with NewBulkLoader.
 type bulkLoad struct {
@@ -50,9 +75,11 @@ type bulkLoad struct {
 	work   chan bulkWrite
 	done   chan struct{}
 
-	mu      sync.Mutex
-	written map[string][]*segInfo // per table, the segments written so far
-	err     error                 // the first failed write
+	mu       sync.Mutex
+	written  map[string][]*segInfo // per table, the segments written so far
+	err      error                 // the first failed write
+	inflight int64                 // bytes of rows handed to the writers, not yet written
+	drained  *sync.Cond            // signalled as writes end
 }
 
 // bulkTable is one table's buffered rows.
@@ -70,11 +97,11 @@ type bulkWrite struct {
 	def   *schema.Table
 	parts [][]*vector.Vector
 	lens  []int
+	bytes int64
 	tag   string
 }
 
 func (b *bulkLoad) writer(s *Store) {
-	defer close(b.done)
 	for w := range b.work {
 		b.mu.Lock()
 		failed := b.err != nil
@@ -82,7 +109,7 @@ func (b *bulkLoad) writer(s *Store) {
 		if failed {
 			continue
 		}
-		infos, err := s.writeSegments(w.def, newRowSet(w.parts, w.lens), w.tag)
+		infos, err := s.writeSegments(w.def, newRowSet(w.parts, w.lens), w.tag, false)
 		b.mu.Lock()
 		if err != nil && b.err == nil {
 			b.err = fmt.Errorf("load %s: %w", w.def.Name, err)
@@ -91,6 +118,8 @@ func (b *bulkLoad) writer(s *Store) {
 			b.written = map[string][]*segInfo{}
 		}
 		b.written[w.def.Name] = append(b.written[w.def.Name], infos...)
+		b.inflight -= w.bytes
+		b.drained.Broadcast()
 		b.mu.Unlock()
 	}
 }
@@ -127,7 +156,7 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 		b.tables[table] = bt
 	}
 	lo, hi := batchDays(t.def, cols, rows)
-	if bt.rows >= s.opts.SealRows && lo > bt.maxDay {
+	if bt.rows >= bulkDayRows && lo > bt.maxDay {
 		b.flush(bt)
 	}
 	n := hotBatchBytes(cols, rows, 0)
@@ -137,7 +166,8 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 	bt.bytes += n
 	b.bytes += n
 	bt.maxDay = max(bt.maxDay, hi)
-	if b.bytes >= bulkBytes*s.opts.HotBytes {
+	limit := bulkBytes * s.opts.HotBytes
+	if b.bytes >= limit {
 		// Past the memory allowed, the table holding the most goes now.
 		var big *bulkTable
 		for _, x := range b.tables {
@@ -147,8 +177,19 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 		}
 		b.flush(big)
 	}
+	// As much again may wait for the writers; past that, the producer waits.
+	b.mu.Lock()
+	for b.inflight > limit && b.err == nil {
+		b.drained.Wait()
+	}
+	b.mu.Unlock()
 	return nil
 }
+
+// bulkDayRows is how many rows a table's buffer holds at least before a
+// batch of a later day has it written: days of busy tables are written one
+// by one as they end, while quiet tables gather a few days per write.
+const bulkDayRows = 16 << 10
 
 // bulkBytes is how many times HotBytes a bulk load buffers at most: enough
 // for a day of a busy table, so that each day is written once.
@@ -159,7 +200,10 @@ func (b *bulkLoad) flush(bt *bulkTable) {
 	if bt.rows == 0 {
 		return
 	}
-	b.work <- bulkWrite{def: bt.def, parts: bt.parts, lens: bt.lens, tag: fmt.Sprintf("%s-%d", b.tag, b.writes)}
+	b.mu.Lock()
+	b.inflight += bt.bytes
+	b.mu.Unlock()
+	b.work <- bulkWrite{def: bt.def, parts: bt.parts, lens: bt.lens, bytes: bt.bytes, tag: fmt.Sprintf("%s-%d", b.tag, b.writes)}
 	b.writes++
 	b.bytes -= bt.bytes
 	bt.parts, bt.lens, bt.rows, bt.bytes, bt.maxDay = nil, nil, 0, 0, -1
@@ -224,6 +268,17 @@ func (l *Loader) bulkClose(compact bool) (err error) {
 			written[name] = segs
 		}
 	}
+	// The files were written without fsync: made durable here, all at
+	// once, before the transaction that records them.
+	var paths []string
+	for _, name := range names {
+		for _, si := range written[name] {
+			paths = append(paths, s.segmentPath(si))
+		}
+	}
+	if err := syncFiles(filepath.Join(s.dir, "segments"), paths); err != nil {
+		return fmt.Errorf("load: sync segments: %w", err)
+	}
 	err = s.update(func(txn *badger.Txn) error {
 		for _, name := range names {
 			for _, si := range written[name] {
@@ -277,7 +332,7 @@ func (s *Store) mergeDays(def *schema.Table, segs []*segInfo, tag string) ([]*se
 		if err != nil {
 			return nil, err
 		}
-		infos, err := s.writeSegments(def, newRowSet([][]*vector.Vector{cols}, []int{rows}), fmt.Sprintf("%s-m%d", tag, k))
+		infos, err := s.writeSegments(def, newRowSet([][]*vector.Vector{cols}, []int{rows}), fmt.Sprintf("%s-m%d", tag, k), false)
 		if err != nil {
 			return nil, err
 		}
@@ -331,6 +386,29 @@ func checkAppend(def *schema.Table, cols []*vector.Vector, rows int) error {
 	for i, c := range cols {
 		if c.Type != def.Columns[i].Type || c.Len < rows {
 			return fmt.Errorf("append to %s: column %s is %s with %d rows, want %s with %d", def.Name, def.Columns[i].Name, c.Type, c.Len, def.Columns[i].Type, rows)
+		}
+	}
+	return nil
+}
+
+// syncEach fsyncs each file and, once, each directory holding one.
+func syncEach(paths []string) error {
+	dirs := map[string]bool{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return err
+		}
+		dirs[filepath.Dir(p)] = true
+	}
+	for d := range dirs {
+		if err := syncDir(d); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -68,7 +68,7 @@ func (s *Store) merge(def *schema.Table, group []*segInfo) error {
 	if err != nil {
 		return err
 	}
-	infos, err := s.writeSegments(def, newRowSet([][]*vector.Vector{cols}, []int{rows}), "c"+group[0].ID)
+	infos, err := s.writeSegments(def, newRowSet([][]*vector.Vector{cols}, []int{rows}), "c"+group[0].ID, true)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func FuzzSegment(f *testing.F) {
 	dir := f.TempDir()
 	rows := makeRows(rand.New(rand.NewSource(9)), 0, 300)
 	path := filepath.Join(dir, "seed.seg")
-	if _, _, err := writeSegment(path, eventsTable(), vectorSource(rows), 300); err != nil {
+	if _, _, err := writeSegment(path, eventsTable(), vectorSource(rows), 300, true); err != nil {
 		f.Fatal(err)
 	}
 	seed, err := os.ReadFile(path)

@@ -53,7 +53,7 @@ func (s *Store) Seal(table string) error {
 	watermark := batches[len(batches)-1].seq
 	rs := batchRows(batches)
 	rows := rs.rows
-	infos, err := s.writeSegments(t.def, rs, fmt.Sprintf("%016x", watermark))
+	infos, err := s.writeSegments(t.def, rs, fmt.Sprintf("%016x", watermark), true)
 	if err != nil {
 		return fmt.Errorf("seal %s: %w", table, err)
 	}
@@ -430,7 +430,11 @@ func (rs *rowSet) partLen(p int) int {
 // writeSegments sorts rows by the time column, splits them by UTC day and into
 // segments of at most SegmentRows rows, and writes each. tag makes the segment
 // ids of one call unique.
-func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*segInfo, error) {
+//
+// With durable, each file and directory is fsynced before it returns;
+// without, the caller makes them durable before it records them (a bulk
+// load syncs once, when it closes).
+func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string, durable bool) ([]*segInfo, error) {
 	rows := rs.rows
 	ti := def.Index(def.TimeColumn)
 	var order []int
@@ -496,7 +500,7 @@ func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*seg
 			if ti >= 0 {
 				si.MinTime, si.MaxTime = rs.timeAt(ti, idx[0]), rs.timeAt(ti, idx[len(idx)-1])
 			}
-			si.Bytes, si.Raw, errs[k] = writeSegment(s.segmentPath(si), def, g.column, len(idx))
+			si.Bytes, si.Raw, errs[k] = writeSegment(s.segmentPath(si), def, g.column, len(idx), durable)
 			g.release()
 		}(k)
 	}
@@ -512,6 +516,9 @@ func (s *Store) writeSegments(def *schema.Table, rs *rowSet, tag string) ([]*seg
 		}
 	}
 	for dir := range dirs {
+		if !durable {
+			break
+		}
 		if err := syncDir(dir); err != nil && firstErr == nil {
 			firstErr = err
 		}

@@ -84,10 +84,10 @@ func (sw *segmentWriter) frame(payload []byte) (region, error) {
 }
 
 // writeSegment writes cols (in table column order) to path via a temporary file,
-// fsyncs it and renames it into place. The caller fsyncs the directory (once for
-// all the segments it writes there). It returns the file's size and the columns'
+// fsyncs it (when durable) and renames it into place. The caller fsyncs the
+// directory (once for all the segments it writes there). It returns the file's size and the columns'
 // uncompressed size.
-func writeSegment(path string, t *schema.Table, cols colSource, rows int) (size, raw int64, err error) {
+func writeSegment(path string, t *schema.Table, cols colSource, rows int, durable bool) (size, raw int64, err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, 0, err
@@ -107,7 +107,7 @@ func writeSegment(path string, t *schema.Table, cols colSource, rows int) (size,
 	sw.f = nil
 	sw.w.Reset(nil)
 	sw.release()
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -297,7 +297,7 @@ func TestCrashBeforeManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	def := s.Table("Events")
-	if _, err := s.writeSegments(def, newRowSet([][]*vector.Vector{rows}, []int{10_000}), "crash"); err != nil {
+	if _, err := s.writeSegments(def, newRowSet([][]*vector.Vector{rows}, []int{10_000}), "crash", true); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
