@@ -141,13 +141,8 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 		return nil
 	}
 	s := l.st
-	s.mu.Lock()
-	t, err := s.tableFor(table)
-	s.mu.Unlock()
+	t, err := s.appendTarget(table, cols, rows)
 	if err != nil {
-		return fmt.Errorf("table %s does not exist", table)
-	}
-	if err := checkAppend(t.def, cols, rows); err != nil {
 		return err
 	}
 	bt := b.tables[table]
@@ -376,6 +371,18 @@ func (s *Store) readSegments(def *schema.Table, group []*segInfo) ([]*vector.Vec
 		rows += seg.footer.Rows
 	}
 	return cols, rows, nil
+}
+
+// appendTarget returns the table an append of rows rows of cols goes to,
+// once it has checked that the columns fit it.
+func (s *Store) appendTarget(table string, cols []*vector.Vector, rows int) (*tableState, error) {
+	s.mu.Lock()
+	t, err := s.tableFor(table)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("table %s does not exist", table)
+	}
+	return t, checkAppend(t.def, cols, rows)
 }
 
 // checkAppend checks that columns fit a table for an append of rows rows.

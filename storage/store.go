@@ -672,13 +672,8 @@ func (s *Store) Append(table string, cols []*vector.Vector, rows int) error {
 	if rows == 0 {
 		return nil
 	}
-	s.mu.Lock()
-	t, err := s.tableFor(table)
-	s.mu.Unlock()
+	t, err := s.appendTarget(table, cols, rows)
 	if err != nil {
-		return fmt.Errorf("table %s does not exist", table)
-	}
-	if err := checkAppend(t.def, cols, rows); err != nil {
 		return err
 	}
 	val, texts := encodeHotBatch(newHotBuf(), t.def, cols, rows)
