@@ -151,16 +151,17 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 		b.tables[table] = bt
 	}
 	lo, hi := batchDays(t.def, cols, rows)
-	if bt.rows >= bulkDayRows && lo > bt.maxDay {
+	if bt.rows >= bulkDayRows && hi > bt.maxDay && bt.maxDay >= 0 {
+		// The batch reaches past the buffered days: its rows of those days
+		// join them, which are written, and the rest starts the next buffer.
+		if lo <= bt.maxDay {
+			old, later := splitDays(t.def, cols, rows, bt.maxDay)
+			b.add(bt, old, old[0].Len, bt.maxDay)
+			cols, rows = later, later[0].Len
+		}
 		b.flush(bt)
 	}
-	n := hotBatchBytes(cols, rows, 0)
-	bt.parts = append(bt.parts, cols)
-	bt.lens = append(bt.lens, rows)
-	bt.rows += rows
-	bt.bytes += n
-	b.bytes += n
-	bt.maxDay = max(bt.maxDay, hi)
+	b.add(bt, cols, rows, hi)
 	limit := bulkBytes * s.opts.HotBytes
 	if b.bytes >= limit {
 		// Past the memory allowed, the table holding the most goes now.
@@ -189,6 +190,36 @@ const bulkDayRows = 16 << 10
 // bulkBytes is how many times HotBytes a bulk load buffers at most: enough
 // for a day of a busy table, so that each day is written once.
 const bulkBytes = 4
+
+// add buffers a batch whose latest day is hi.
+func (b *bulkLoad) add(bt *bulkTable, cols []*vector.Vector, rows int, hi int64) {
+	n := hotBatchBytes(cols, rows, 0)
+	bt.parts = append(bt.parts, cols)
+	bt.lens = append(bt.lens, rows)
+	bt.rows += rows
+	bt.bytes += n
+	b.bytes += n
+	bt.maxDay = max(bt.maxDay, hi)
+}
+
+// splitDays splits a batch into its rows of days up to day (a null time
+// counts as day 0) and the later ones, both in their order.
+func splitDays(def *schema.Table, cols []*vector.Vector, rows int, day int64) (upto, later []*vector.Vector) {
+	v := cols[def.Index(def.TimeColumn)]
+	var a, z []int
+	for r := 0; r < rows; r++ {
+		if !v.IsNull(r) && v.Ints[r]/types.TicksPerDay > day {
+			z = append(z, r)
+		} else {
+			a = append(a, r)
+		}
+	}
+	upto, later = make([]*vector.Vector, len(cols)), make([]*vector.Vector, len(cols))
+	for i, c := range cols {
+		upto[i], later[i] = vector.Gather(c, a), vector.Gather(c, z)
+	}
+	return upto, later
+}
 
 // flush hands a table's buffered rows to the writer.
 func (b *bulkLoad) flush(bt *bulkTable) {
