@@ -98,8 +98,11 @@ type table struct {
 	on   bool
 	// recent caches idx by a cheap hash of the name (see index): rows name
 	// their columns with the same few constants, millions of times.
-	recent [256]colSlot
+	recent [2 * recentSets]colSlot
 }
+
+// recentSets is the number of sets of table.recent.
+const recentSets = 256
 
 // colSlot is a column name and its position, -1 for a column the table
 // does not have.
@@ -108,23 +111,28 @@ type colSlot struct {
 	i    int
 }
 
-// index returns the position of a column, or false. A name found in recent
-// is compared with the one there, which is quick when both are the same
+// index returns the position of a column, or false. recent is a two-way
+// set-associative cache on a cheap hash of the name: a name found there is
+// compared with the one cached, which is quick when both are the same
 // constant (the same memory); the map is the fallback.
 func (t *table) index(name string) (int, bool) {
-	if name == "" {
+	n := len(name)
+	if n == 0 {
 		return 0, false
 	}
-	n := len(name)
-	slot := &t.recent[(n*31+int(name[0])*7+int(name[n/2])*13+int(name[n-1]))&255]
-	if slot.name == name {
-		return slot.i, slot.i >= 0
+	set := t.recent[2*((n*31+int(name[0])*7+int(name[n/2])*13+int(name[n-1]))&(recentSets-1)):][:2]
+	if set[0].name == name {
+		return set[0].i, set[0].i >= 0
+	}
+	if set[1].name == name {
+		set[0], set[1] = set[1], set[0]
+		return set[0].i, set[0].i >= 0
 	}
 	i, ok := t.idx[name]
 	if !ok {
 		i = -1 // absent: remembered too, has() asks that often
 	}
-	*slot = colSlot{name, i}
+	set[1], set[0] = set[0], colSlot{name, i}
 	return i, ok
 }
 

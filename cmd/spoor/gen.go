@@ -129,7 +129,7 @@ func generateInto(c genConfig, stderr io.Writer) (*samples.GenResult, error) {
 			n := day * width / days
 			fmt.Fprintf(stderr, "\r  day %2d of %d [%s%s] %d rows", day, days, strings.Repeat("#", n), strings.Repeat(".", width-n), rows)
 			if day == days {
-				fmt.Fprint(stderr, "; sealing segments\n")
+				fmt.Fprint(stderr, "; writing segments\n")
 			}
 		}
 	}
