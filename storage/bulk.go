@@ -26,8 +26,9 @@ import (
 // soon as they are appended go through Store.Append or NewLoader.
 //
 // Rows are buffered per table and written when a table has bulkDayRows of
-// them and the next batch starts a later UTC day than any buffered row, so that
-// input in time order is written as one segment per day; past bulkBytes times
+// them and a batch reaches a later UTC day than any buffered row (the batch
+// is split there: its rows of the buffered days go with them), so that input
+// in time order is written as one segment per day; past bulkBytes times
 // HotBytes buffered in all, the table holding the most is written whatever
 // its rows' days. Writes run while the next buffers fill (bulkWriters at
 // once); as many bytes again may wait for them before Append waits. Segments
@@ -39,6 +40,7 @@ func (s *Store) NewBulkLoader() *Loader {
 		work:   make(chan bulkWrite, bulkQueue),
 		done:   make(chan struct{}),
 	}}
+	l.bulk.drained = sync.NewCond(&l.bulk.mu)
 	var wg sync.WaitGroup
 	for range bulkWriters {
 		wg.Add(1)
@@ -51,7 +53,6 @@ func (s *Store) NewBulkLoader() *Loader {
 		wg.Wait()
 		close(l.bulk.done)
 	}()
-	l.bulk.drained = sync.NewCond(&l.bulk.mu)
 	return l
 }
 
@@ -130,7 +131,7 @@ func (b *bulkLoad) failed() error {
 	return b.err
 }
 
-// append buffers a batch, first handing the table's buffer to the writer
+// bulkAppend buffers a batch, handing the table's buffer to the writers
 // when it is due.
 func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error {
 	b := l.bulk

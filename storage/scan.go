@@ -278,7 +278,9 @@ func (s *Store) scanAll(ctx context.Context, req ScanRequest, fn func(*vector.Ba
 	}
 	for _, si := range segs {
 		if !req.NoIndex && (si.MaxTime < p.minTime() || si.MinTime > p.maxTime()) {
+			mu.Lock() // the workers add their figures meanwhile
 			stats.SegmentsPruned++
+			mu.Unlock()
 			continue
 		}
 		work <- si
