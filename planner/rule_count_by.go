@@ -21,11 +21,19 @@ func countByStore(n Node) Node {
 	if !ok || k.Index >= len(s.Cols) || s.Cols[k.Index].Type != types.String {
 		return n
 	}
-	for _, ag := range a.Aggs {
-		if ag.Fn.Name != "count" || len(ag.Args) != 0 {
-			return n
-		}
+	if !onlyCounts(a.Aggs) {
+		return n
 	}
 	a.StoreCounts = true
 	return n
+}
+
+// onlyCounts reports whether every aggregate is a plain count().
+func onlyCounts(aggs []AggCall) bool {
+	for _, ag := range aggs {
+		if ag.Fn.Name != "count" || len(ag.Args) != 0 || ag.T != types.Long {
+			return false
+		}
+	}
+	return true
 }

@@ -34,10 +34,8 @@ func countJoinPairs(n Node) Node {
 	if !ok || j.Kind != JoinInner || len(j.LeftKeys) == 0 {
 		return n
 	}
-	for _, ag := range a.Aggs {
-		if ag.Fn.Name != "count" || len(ag.Args) != 0 || ag.T != types.Long {
-			return n
-		}
+	if !onlyCounts(a.Aggs) {
+		return n
 	}
 	nl := len(j.Left.Columns())
 	var lcols, rcols []int

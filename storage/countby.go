@@ -33,13 +33,8 @@ func (s *Store) CountBy(ctx context.Context, req ScanRequest, column string, res
 	}
 	var mu sync.Mutex
 	total := map[string]int64{}
-	// grow accounts the values new to total; it is called with mu held.
-	grow := func(bytes int64) error {
-		if reserve == nil || bytes == 0 {
-			return nil
-		}
-		return reserve(bytes)
-	}
+	// add adds counts[i] rows of each vals[i] to total, and accounts the
+	// values new to it.
 	add := func(vals []string, counts []int64) error {
 		mu.Lock()
 		defer mu.Unlock()
@@ -53,7 +48,10 @@ func (s *Store) CountBy(ctx context.Context, req ScanRequest, column string, res
 			}
 			total[vals[i]] += n
 		}
-		return grow(bytes)
+		if reserve == nil || bytes == 0 {
+			return nil
+		}
+		return reserve(bytes)
 	}
 	whole := func(seg *segment) (bool, int64, error) {
 		ci, ok := seg.cols[column]
@@ -79,20 +77,16 @@ func (s *Store) CountBy(ctx context.Context, req ScanRequest, column string, res
 			}
 			return add(v.Dict.Values, counts)
 		}
+		// Plain strings (unsealed rows, free text): counted by value.
 		local := map[string]int64{}
 		for i := 0; i < v.Len; i++ {
 			local[v.Str(i)]++
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		var bytes int64
+		vals, counts := make([]string, 0, len(local)), make([]int64, 0, len(local))
 		for k, n := range local {
-			if _, ok := total[k]; !ok {
-				bytes += int64(len(k)) + countByEntryBytes
-			}
-			total[k] += n
+			vals, counts = append(vals, k), append(counts, n)
 		}
-		return grow(bytes)
+		return add(vals, counts)
 	}, whole)
 	if err != nil {
 		return nil, st, err

@@ -95,19 +95,19 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		}
 		def = st.Table(*table)
 	}
+	// Files load in bulk (see the usage); standard input streams.
+	bulk := !slices.Contains(fs.Args(), "-")
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A long load keeps creating short-lived column data; a soft limit makes the
 		// collector run before the heap doubles (GOMEMLIMIT overrides it).
-		if slices.Contains(fs.Args(), "-") {
-			debug.SetMemoryLimit(ingestMemoryLimit)
-		} else {
+		if bulk {
 			debug.SetMemoryLimit(bulkMemoryLimit())
+		} else {
+			debug.SetMemoryLimit(ingestMemoryLimit)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	// Files load in bulk (see the usage); standard input streams.
-	bulk := !slices.Contains(fs.Args(), "-")
 	var loader *storage.Loader
 	if bulk {
 		loader = st.NewBulkLoader()
