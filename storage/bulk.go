@@ -25,10 +25,12 @@ import (
 // rows are acknowledged when the load ends; rows that must be durable as
 // soon as they are appended go through Store.Append or NewLoader.
 //
-// Rows are buffered per table and written when a table has bulkDayRows of
-// them and a batch reaches a later UTC day than any buffered row (the batch
-// is split there: its rows of the buffered days go with them), so that input
-// in time order is written as one segment per day; past bulkBytes times
+// Rows are buffered per table and written when a batch starts on a later
+// UTC day than any buffered row (while the table's batches have come in day
+// order), or when the table has bulkDayRows of them and a batch reaches a
+// later day (the batch is split there: its rows of the
+// buffered days go with them), so that input in time order is written as one
+// segment per day, each day soon after it ends; past bulkBytes times
 // HotBytes buffered in all, the table holding the most is written whatever
 // its rows' days. Writes run while the next buffers fill (bulkWriters at
 // once); as many bytes again may wait for them before Append waits. Segments
@@ -91,6 +93,11 @@ type bulkTable struct {
 	rows   int
 	bytes  int64
 	maxDay int64 // the latest UTC day of a buffered row
+	// lastDay is the latest UTC day of a row written so far; a batch with
+	// rows of a day up to it shows the table's input out of day order, which
+	// then waits for bulkDayRows before a write.
+	lastDay    int64
+	disordered bool
 }
 
 // bulkWrite is a table's buffered rows handed to the writer.
@@ -148,11 +155,18 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 	}
 	bt := b.tables[table]
 	if bt == nil {
-		bt = &bulkTable{def: t.def, maxDay: -1}
+		bt = &bulkTable{def: t.def, maxDay: -1, lastDay: -1}
 		b.tables[table] = bt
 	}
 	lo, hi := batchDays(t.def, cols, rows)
-	if bt.rows >= bulkDayRows && hi > bt.maxDay && bt.maxDay >= 0 {
+	if lo >= 0 && lo <= bt.lastDay {
+		bt.disordered = true // rows of a day already (partly) written
+	}
+	if !bt.disordered && bt.maxDay >= 0 && lo > bt.maxDay {
+		// The batch starts past the buffered days: in time-ordered input
+		// they are complete, and are written whatever their size.
+		b.flush(bt)
+	} else if bt.rows >= bulkDayRows && hi > bt.maxDay && bt.maxDay >= 0 {
 		// The batch reaches past the buffered days: its rows of those days
 		// join them, which are written, and the rest starts the next buffer.
 		if lo <= bt.maxDay {
@@ -184,8 +198,9 @@ func (l *Loader) bulkAppend(table string, cols []*vector.Vector, rows int) error
 }
 
 // bulkDayRows is how many rows a table's buffer holds at least before a
-// batch of a later day has it written: days of busy tables are written one
-// by one as they end, while quiet tables gather a few days per write.
+// batch that straddles a later day is split to have it written: fewer, and
+// the batch is buffered whole, so that input whose batches overlap days does
+// not make a small segment per batch.
 const bulkDayRows = 16 << 10
 
 // bulkBytes is how many times HotBytes a bulk load buffers at most: enough
@@ -233,6 +248,7 @@ func (b *bulkLoad) flush(bt *bulkTable) {
 	b.work <- bulkWrite{def: bt.def, parts: bt.parts, lens: bt.lens, bytes: bt.bytes, tag: fmt.Sprintf("%s-%d", b.tag, b.writes)}
 	b.writes++
 	b.bytes -= bt.bytes
+	bt.lastDay = max(bt.lastDay, bt.maxDay)
 	bt.parts, bt.lens, bt.rows, bt.bytes, bt.maxDay = nil, nil, 0, 0, -1
 }
 

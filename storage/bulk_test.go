@@ -103,6 +103,71 @@ func TestBulkLoad(t *testing.T) {
 	}
 }
 
+// TestBulkLoadWritesEndedDays checks that a quiet table's day is written as
+// soon as a batch of a later day arrives, however few its rows: a producer
+// that hands over a day at a time has each day written while it makes the
+// next, not all of them at the close. Once a straggler shows the input out
+// of day order, days wait again, and the pieces of a day are merged.
+func TestBulkLoadWritesEndedDays(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	defer s.Close()
+	if err := s.CreateTable(eventsTable()); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(5))
+	const days, perDay = 4, 40
+	start := types.TimeToTicks(testNow.Add(-days * 24 * time.Hour))
+	start -= start % types.TicksPerDay
+	l := s.NewBulkLoader()
+	var parts [][]*vector.Vector
+	for d := 0; d < days; d++ {
+		cols := makeRows(rng, d*perDay, perDay)
+		for r := 0; r < perDay; r++ {
+			cols[0].Ints[r] = start + int64(d)*types.TicksPerDay + int64(r)*types.TicksPerDay/perDay
+		}
+		parts = append(parts, cols)
+		if err := l.Append("Events", cols, perDay); err != nil {
+			t.Fatal(err)
+		}
+		if l.bulk.writes != d {
+			t.Fatalf("after day %d: %d writes, want %d (one per ended day)", d, l.bulk.writes, d)
+		}
+	}
+	// A straggler of a written day shows the input out of order: from then
+	// on a later day no longer has the buffered ones written at once.
+	appendDay := func(d int) {
+		t.Helper()
+		cols := makeRows(rng, len(parts)*perDay, perDay)
+		for r := 0; r < perDay; r++ {
+			cols[0].Ints[r] = start + int64(d)*types.TicksPerDay + int64(r)*types.TicksPerDay/perDay + 1
+		}
+		parts = append(parts, cols)
+		if err := l.Append("Events", cols, perDay); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendDay(1)
+	appendDay(days)
+	if l.bulk.writes != days-1 {
+		t.Fatalf("after a straggler and a new day: %d writes, want still %d", l.bulk.writes, days-1)
+	}
+	if err := l.Close(true); err != nil {
+		t.Fatal(err)
+	}
+	all := concat(parts...)
+	total := len(parts) * perDay
+	for i, req := range testRequests {
+		want := bruteForce(all, total, req)
+		if got := collect(t, s, req); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("request %d: %d rows, want %d", i, len(got), len(want))
+		}
+	}
+	// Day 1's two pieces were merged at the close.
+	if n := len(s.tables["Events"].segments); n != days+1 {
+		t.Errorf("%d segments, want one per day (%d)", n, days+1)
+	}
+}
+
 // TestBulkLoadRejectsBadColumns checks that a batch that does not fit the
 // table is refused.
 func TestBulkLoadRejectsBadColumns(t *testing.T) {
