@@ -99,6 +99,8 @@ type table struct {
 	// recent caches idx by a cheap hash of the name (see index): rows name
 	// their columns with the same few constants, millions of times.
 	recent [2 * recentSets]colSlot
+	// initiating holds the positions of initiatingCols, once looked up.
+	initiating *[ipCount]int
 }
 
 // recentSets is the number of sets of table.recent.
@@ -208,13 +210,14 @@ func newGen(o GenOptions, sink Sink) (*gen, error) {
 	return g, nil
 }
 
-// reset starts a new batch. A table that has filled a batch before will fill
-// the next one too: its columns start at full size rather than growing by
-// doubling (most of the generator's garbage); the others start small.
+// reset starts a new batch. Batches are days, and a table's days are alike:
+// its columns start a little larger than the last batch rather than growing
+// by doubling (most of the generator's garbage, and memory the system must
+// hand over page by page).
 func (t *table) reset() {
-	capacity := 1024
-	if t.n >= flushRows {
-		capacity = flushRows
+	capacity := 64
+	if t.n > 0 {
+		capacity = min(flushRows, t.n+t.n/4+16)
 	}
 	t.cols = make([]*vector.Vector, len(t.def.Columns))
 	for i, c := range t.def.Columns {
@@ -255,11 +258,40 @@ func (r row) col(name string) (*vector.Vector, bool) {
 	if !ok {
 		panic(fmt.Sprintf("BUG: table %s has no column %s", r.t.name, name))
 	}
+	return r.colAt(i)
+}
+
+// colAt is the column at position i, unless the row has set it already.
+func (r row) colAt(i int) (*vector.Vector, bool) {
 	if r.t.set[i] == uint32(r.t.n)+1 {
 		return nil, false // set twice: the first value stands
 	}
 	r.t.set[i] = uint32(r.t.n) + 1
 	return r.t.cols[i], true
+}
+
+// strAt sets the string column at position i.
+func (r row) strAt(i int, v string) {
+	if c, ok := r.colAt(i); ok {
+		if c.Type == types.String && c.Codes == nil {
+			c.Strs = append(c.Strs, v)
+			c.Len++
+		} else {
+			c.Append(types.NewString(v))
+		}
+	}
+}
+
+// valueAt sets the column at position i, of a type held as an integer
+// (long, int, datetime, timespan, bool), to v.
+func (r row) valueAt(i int, v int64) {
+	if c, ok := r.colAt(i); ok {
+		if vector.Storage(c.Type) != vector.StoreInts {
+			panic(fmt.Sprintf("BUG: column %s of %s is %s, not held as an integer", r.t.def.Columns[i].Name, r.t.name, c.Type))
+		}
+		c.Ints = append(c.Ints, v)
+		c.Len++
+	}
 }
 
 // has reports whether the row's table has a column.
@@ -273,14 +305,11 @@ func (r row) has(name string) bool {
 
 func (r row) str(name, v string) row {
 	if r.t != nil {
-		if c, ok := r.col(name); ok {
-			if c.Type == types.String && c.Codes == nil {
-				c.Strs = append(c.Strs, v)
-				c.Len++
-			} else {
-				c.Append(types.NewString(v))
-			}
+		i, ok := r.t.index(name)
+		if !ok {
+			panic(fmt.Sprintf("BUG: table %s has no column %s", r.t.name, name))
 		}
+		r.strAt(i, v)
 	}
 	return r
 }

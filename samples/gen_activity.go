@@ -39,8 +39,10 @@ func (g *gen) run() error {
 				g.res.Stories = append(g.res.Stories, s.Story)
 			}
 		}
-		if g.err != nil {
-			return g.err
+		// A day's rows go to the sink as it ends, so that a store can
+		// write the day while the next is generated.
+		if err := g.flushAll(); err != nil {
+			return err
 		}
 		if g.o.Progress != nil {
 			g.o.Progress(int((dayStart-first)/day)+1, days, g.res.Total)

@@ -15,68 +15,143 @@ const (
 	day    = 24 * hour
 )
 
+// initiatingCols are the columns initiating fills, in the order of its
+// slots (ip* below).
+var initiatingCols = [...]string{
+	"InitiatingProcessFileName", "InitiatingProcessFolderPath", "InitiatingProcessCommandLine",
+	"InitiatingProcessId", "InitiatingProcessCreationTime", "InitiatingProcessSHA1",
+	"InitiatingProcessSHA256", "InitiatingProcessMD5", "InitiatingProcessFileSize",
+	"InitiatingProcessVersionInfoCompanyName", "InitiatingProcessVersionInfoProductName",
+	"InitiatingProcessVersionInfoProductVersion", "InitiatingProcessVersionInfoInternalFileName",
+	"InitiatingProcessVersionInfoOriginalFileName", "InitiatingProcessVersionInfoFileDescription",
+	"InitiatingProcessAccountName", "InitiatingProcessAccountDomain", "InitiatingProcessAccountSid",
+	"InitiatingProcessAccountUpn", "InitiatingProcessAccountObjectId", "InitiatingProcessIntegrityLevel",
+	"InitiatingProcessTokenElevation", "InitiatingProcessLogonId", "InitiatingProcessSessionId",
+	"InitiatingProcessUniqueId", "IsInitiatingProcessRemoteSession", "InitiatingProcessParentId",
+	"InitiatingProcessParentFileName", "InitiatingProcessParentCreationTime",
+	"InitiatingProcessSignerType", "InitiatingProcessSignatureStatus",
+	"DeviceId", "DeviceName",
+}
+
+const (
+	ipFileName = iota
+	ipFolderPath
+	ipCommandLine
+	ipId
+	ipCreationTime
+	ipSHA1
+	ipSHA256
+	ipMD5
+	ipFileSize
+	ipCompanyName
+	ipProductName
+	ipProductVersion
+	ipInternalFileName
+	ipOriginalFileName
+	ipFileDescription
+	ipAccountName
+	ipAccountDomain
+	ipAccountSid
+	ipAccountUpn
+	ipAccountObjectId
+	ipIntegrityLevel
+	ipTokenElevation
+	ipLogonId
+	ipSessionId
+	ipUniqueId
+	ipRemoteSession
+	ipParentId
+	ipParentFileName
+	ipParentCreationTime
+	ipSignerType
+	ipSignatureStatus
+	ipDeviceId
+	ipDeviceName
+	ipCount
+)
+
+// initiatingSlots returns the positions of initiatingCols in the table, -1
+// for those it lacks, looked up once: every Device* row fills them.
+func (t *table) initiatingSlots() *[ipCount]int {
+	if t.initiating == nil {
+		t.initiating = new([ipCount]int)
+		for k, name := range initiatingCols {
+			i, ok := t.idx[name]
+			if !ok {
+				i = -1
+			}
+			t.initiating[k] = i
+		}
+	}
+	return t.initiating
+}
+
 // initiating fills the InitiatingProcess* columns a table has from a process, and
 // the device's identity. Every Device* row names the process that caused it.
 func (r row) initiating(d *device, p *proc) row {
-	r = r.str("DeviceId", d.id).str("DeviceName", d.name)
+	if r.t == nil {
+		return r
+	}
+	slots := r.t.initiatingSlots()
+	str := func(k int, v string) {
+		if i := slots[k]; i >= 0 {
+			r.strAt(i, v)
+		}
+	}
+	long := func(k int, v int64) {
+		if i := slots[k]; i >= 0 {
+			r.valueAt(i, v)
+		}
+	}
+	if slots[ipDeviceId] < 0 || slots[ipDeviceName] < 0 {
+		panic("BUG: table " + r.t.name + " has no device columns")
+	}
+	str(ipDeviceId, d.id)
+	str(ipDeviceName, d.name)
 	if p == nil {
 		return r
 	}
 	acct, dom, sid, upn, oid := accountOf(p.user)
 	im := p.img
-	set := func(col, v string) {
-		if r.has(col) {
-			r.str(col, v)
-		}
-	}
-	setL := func(col string, v int64) {
-		if r.has(col) {
-			r.long(col, v)
-		}
-	}
-	set("InitiatingProcessFileName", im.file)
-	set("InitiatingProcessFolderPath", userPath(im.folder, p.user))
-	set("InitiatingProcessCommandLine", p.cmd)
-	setL("InitiatingProcessId", p.pid)
-	if r.has("InitiatingProcessCreationTime") {
-		r.time("InitiatingProcessCreationTime", p.created)
-	}
-	set("InitiatingProcessSHA1", im.sha1)
-	set("InitiatingProcessSHA256", im.sha256)
-	set("InitiatingProcessMD5", im.md5)
-	setL("InitiatingProcessFileSize", im.size)
-	set("InitiatingProcessVersionInfoCompanyName", im.company)
-	set("InitiatingProcessVersionInfoProductName", im.product)
-	set("InitiatingProcessVersionInfoProductVersion", im.version)
-	set("InitiatingProcessVersionInfoInternalFileName", im.file)
-	set("InitiatingProcessVersionInfoOriginalFileName", im.file)
-	set("InitiatingProcessVersionInfoFileDescription", im.desc)
-	set("InitiatingProcessAccountName", acct)
-	set("InitiatingProcessAccountDomain", dom)
-	set("InitiatingProcessAccountSid", sid)
-	set("InitiatingProcessAccountUpn", upn)
-	set("InitiatingProcessAccountObjectId", oid)
-	set("InitiatingProcessIntegrityLevel", p.integrity)
-	set("InitiatingProcessTokenElevation", p.elevation)
-	setL("InitiatingProcessLogonId", p.logonID)
-	setL("InitiatingProcessSessionId", d.session)
-	set("InitiatingProcessUniqueId", fmt.Sprint(p.uniq))
-	if r.has("IsInitiatingProcessRemoteSession") {
-		r.boolean("IsInitiatingProcessRemoteSession", false)
+	str(ipFileName, im.file)
+	str(ipFolderPath, p.folder())
+	str(ipCommandLine, p.cmd)
+	long(ipId, p.pid)
+	long(ipCreationTime, p.created)
+	str(ipSHA1, im.sha1)
+	str(ipSHA256, im.sha256)
+	str(ipMD5, im.md5)
+	long(ipFileSize, im.size)
+	str(ipCompanyName, im.company)
+	str(ipProductName, im.product)
+	str(ipProductVersion, im.version)
+	str(ipInternalFileName, im.file)
+	str(ipOriginalFileName, im.file)
+	str(ipFileDescription, im.desc)
+	str(ipAccountName, acct)
+	str(ipAccountDomain, dom)
+	str(ipAccountSid, sid)
+	str(ipAccountUpn, upn)
+	str(ipAccountObjectId, oid)
+	str(ipIntegrityLevel, p.integrity)
+	str(ipTokenElevation, p.elevation)
+	long(ipLogonId, p.logonID)
+	long(ipSessionId, d.session)
+	str(ipUniqueId, p.uniqueID())
+	if i := slots[ipRemoteSession]; i >= 0 {
+		r.valueAt(i, 0)
 	}
 	if p.parent != nil {
-		setL("InitiatingProcessParentId", p.parent.pid)
-		set("InitiatingProcessParentFileName", p.parent.img.file)
-		if r.has("InitiatingProcessParentCreationTime") {
-			r.time("InitiatingProcessParentCreationTime", p.parent.created)
-		}
+		long(ipParentId, p.parent.pid)
+		str(ipParentFileName, p.parent.img.file)
+		long(ipParentCreationTime, p.parent.created)
 	}
 	if im.signer != "" {
-		set("InitiatingProcessSignerType", "OsVendor")
-		set("InitiatingProcessSignatureStatus", "Valid")
+		str(ipSignerType, "OsVendor")
+		str(ipSignatureStatus, "Valid")
 	} else {
-		set("InitiatingProcessSignerType", "None")
-		set("InitiatingProcessSignatureStatus", "Unsigned")
+		str(ipSignerType, "None")
+		str(ipSignatureStatus, "Unsigned")
 	}
 	return r
 }
@@ -114,7 +189,7 @@ func (g *gen) spawn(d *device, im *image, cmd string, parent *proc, u *user, at 
 	g.images[im.sha256] = im
 	acct, dom, sid, upn, oid := accountOf(u)
 	r := g.row("DeviceProcessEvents", at).initiating(d, parent).
-		str("ActionType", "ProcessCreated").str("FileName", im.file).str("FolderPath", userPath(im.folder, u)).
+		str("ActionType", "ProcessCreated").str("FileName", im.file).str("FolderPath", p.folder()).
 		str("SHA1", im.sha1).str("SHA256", im.sha256).str("MD5", im.md5).long("FileSize", im.size).
 		str("ProcessVersionInfoCompanyName", im.company).str("ProcessVersionInfoProductName", im.product).
 		str("ProcessVersionInfoProductVersion", im.version).str("ProcessVersionInfoInternalFileName", im.file).
@@ -123,7 +198,7 @@ func (g *gen) spawn(d *device, im *image, cmd string, parent *proc, u *user, at 
 		str("ProcessTokenElevation", p.elevation).time("ProcessCreationTime", at).
 		str("AccountDomain", dom).str("AccountName", acct).str("AccountSid", sid).str("AccountUpn", upn).
 		str("AccountObjectId", oid).long("LogonId", p.logonID).long("CreatedProcessSessionId", d.session).
-		boolean("IsProcessRemoteSession", false).str("ProcessUniqueId", fmt.Sprint(p.uniq))
+		boolean("IsProcessRemoteSession", false).str("ProcessUniqueId", p.uniqueID())
 	r.done()
 	return p
 }

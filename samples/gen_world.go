@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 )
 
@@ -65,6 +66,25 @@ type proc struct {
 	elevation string
 	logonID   int64
 	uniq      int64
+	// Derived strings, made once: every row the process causes names them.
+	folderPath, uniq10 string
+}
+
+// folder is the folder of the process's image, in its user's profile where
+// the image's is one.
+func (p *proc) folder() string {
+	if p.folderPath == "" {
+		p.folderPath = userPath(p.img.folder, p.user)
+	}
+	return p.folderPath
+}
+
+// uniqueID is the process's unique id in decimal.
+func (p *proc) uniqueID() string {
+	if p.uniq10 == "" {
+		p.uniq10 = strconv.FormatInt(p.uniq, 10)
+	}
+	return p.uniq10
 }
 
 // world is everything the background activity and the stories draw on.
