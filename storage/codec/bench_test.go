@@ -2,6 +2,8 @@ package codec
 
 import (
 	"fmt"
+	"math/rand"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -311,5 +313,32 @@ func BenchmarkOpenTermIndex(b *testing.B) {
 		if _, err := OpenTermIndex(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDictBuild builds dictionaries of a day's column of process ids:
+// short strings, about half of them distinct, in no order.
+func BenchmarkDictBuild(b *testing.B) {
+	for _, distinct := range []int{16, 4096} {
+		b.Run(fmt.Sprintf("distinct=%d", distinct), func(b *testing.B) {
+			rng := rand.New(rand.NewSource(1))
+			pool := make([]string, distinct)
+			for i := range pool {
+				pool[i] = strconv.Itoa(1_000_000 + rng.Intn(9_000_000))
+			}
+			vals := make([]string, 8192)
+			for i := range vals {
+				vals[i] = pool[rng.Intn(distinct)]
+			}
+			var d DictBuilder
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, _, ok := d.Build(vals, len(vals), 4096, 4096); !ok {
+					b.Fatal("no dictionary")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(vals)), "ns/row")
+		})
 	}
 }

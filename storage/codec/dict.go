@@ -3,7 +3,6 @@ package codec
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"unsafe"
 )
 
@@ -23,6 +22,7 @@ type DictBuilder struct {
 	dict  []string
 	codes []uint32
 	order []uint32
+	keys  []keyed
 	remap []uint32
 	same  *sameCache
 }
@@ -117,11 +117,8 @@ func (b *DictBuilder) Build(vals []string, limit, sampleRows, sampleMax int) (di
 	}
 	// Codes were given in first-seen order; renumber them in sorted order.
 	n := len(dict)
-	order := slices.Grow(b.order[:0], n)[:n]
-	for i := range order {
-		order[i] = uint32(i)
-	}
-	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(dict[a], dict[b]) })
+	order, keys := sortOrder(dict, b.order, b.keys)
+	b.keys = keys
 	remap := slices.Grow(b.remap[:0], n)[:n]
 	sorted := make([]string, n)
 	for to, from := range order {
