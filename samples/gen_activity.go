@@ -104,7 +104,7 @@ func (g *gen) endpointDay(d *device, dayStart int64, workday bool) {
 		logon := dayStart + 8*hour + g.rng.Int64N(90*minute)
 		if g.inWindow(logon) {
 			g.row("DeviceLogonEvents", logon).initiating(d, d.winlogon).str("ActionType", "LogonSuccess").
-				str("LogonType", "Interactive").str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", d.owner.name).
+				str("LogonType", "Interactive").str("AccountDomain", domainLow).str("AccountName", d.owner.name).
 				str("AccountSid", d.owner.sid).str("Protocol", "Negotiate").boolean("IsLocalAdmin", false).
 				long("LogonId", 0x3e7+int64(fnv32(d.owner.name+d.name))%900000).done()
 			d.explorer = g.spawn(d, w.byName["explorer.exe"], `C:\Windows\Explorer.EXE`, d.winlogon, d.owner, logon+20*second)
@@ -112,7 +112,7 @@ func (g *gen) endpointDay(d *device, dayStart int64, workday bool) {
 		for i := g.poisson(3); i > 0; i-- {
 			if t := g.clock(dayStart, true); g.inWindow(t) {
 				g.row("DeviceLogonEvents", t).initiating(d, d.winlogon).str("ActionType", "LogonSuccess").
-					str("LogonType", "Unlock").str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", d.owner.name).
+					str("LogonType", "Unlock").str("AccountDomain", domainLow).str("AccountName", d.owner.name).
 					str("AccountSid", d.owner.sid).str("Protocol", "Negotiate").boolean("IsLocalAdmin", false).done()
 			}
 		}
@@ -130,7 +130,7 @@ func (g *gen) endpointDay(d *device, dayStart int64, workday bool) {
 			}
 			src := w.devices[g.rng.IntN(len(w.devices))]
 			g.row("DeviceLogonEvents", t).initiating(d, d.services).str("ActionType", action).str("LogonType", "Network").
-				str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", u.name).str("AccountSid", u.sid).
+				str("AccountDomain", domainLow).str("AccountName", u.name).str("AccountSid", u.sid).
 				str("Protocol", "Kerberos").str("FailureReason", reason).boolean("IsLocalAdmin", false).
 				str("RemoteDeviceName", src.name).str("RemoteIP", src.ip).str("RemoteIPType", "Private").done()
 		}

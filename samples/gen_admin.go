@@ -229,7 +229,7 @@ func (g *gen) rdpSupport(src *device, admin *user, dst *device, t int64) {
 	mstsc := g.spawn(src, g.sys("mstsc.exe"), `"C:\Windows\system32\mstsc.exe" /v:`+strings.Split(dst.name, ".")[0], src.explorer, admin, t)
 	g.connect(src, mstsc, t+second, "", dst.ip, 3389, "ConnectionSuccess")
 	g.row("DeviceLogonEvents", t+5*second).initiating(dst, dst.winlogon).str("ActionType", "LogonSuccess").
-		str("LogonType", "RemoteInteractive").str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", admin.name).
+		str("LogonType", "RemoteInteractive").str("AccountDomain", domainLow).str("AccountName", admin.name).
 		str("AccountSid", admin.sid).str("Protocol", "Negotiate").boolean("IsLocalAdmin", true).
 		str("RemoteDeviceName", src.name).str("RemoteIP", src.ip).str("RemoteIPType", "Private").done()
 }
@@ -282,7 +282,7 @@ func (g *gen) serviceRetry(dst, src *device, t int64) {
 			continue
 		}
 		g.row("DeviceLogonEvents", at).initiating(dst, dst.services).str("ActionType", "LogonFailed").str("LogonType", "Network").
-			str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", u.name).str("AccountSid", u.sid).
+			str("AccountDomain", domainLow).str("AccountName", u.name).str("AccountSid", u.sid).
 			str("Protocol", "NTLM").str("FailureReason", "InvalidUserNameOrPassword").boolean("IsLocalAdmin", false).
 			str("RemoteDeviceName", src.name).str("RemoteIP", src.ip).str("RemoteIPType", "Private").done()
 	}
@@ -350,7 +350,7 @@ func (g *gen) serviceAccountLogon(d, src *device, t int64) {
 	}
 	u := g.world.svc[0]
 	g.row("DeviceLogonEvents", t).initiating(d, d.winlogon).str("ActionType", "LogonSuccess").str("LogonType", "RemoteInteractive").
-		str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", u.name).str("AccountSid", u.sid).str("Protocol", "Negotiate").
+		str("AccountDomain", domainLow).str("AccountName", u.name).str("AccountSid", u.sid).str("Protocol", "Negotiate").
 		boolean("IsLocalAdmin", true).str("RemoteDeviceName", src.name).str("RemoteIP", src.ip).str("RemoteIPType", "Private").done()
 }
 

@@ -161,7 +161,7 @@ func accountOf(u *user) (name, domain, sid, upn, objectID string) {
 	if u == nil {
 		return "system", "nt authority", "S-1-5-18", "", ""
 	}
-	return u.name, strings.ToLower(domainNB), u.sid, u.upn, u.objectID
+	return u.name, domainLow, u.sid, u.upn, u.objectID
 }
 
 // newProc starts a process on a device without writing a row: the long-lived

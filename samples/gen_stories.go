@@ -237,7 +237,7 @@ func (g *gen) storyLateral(src, dst *device, at int64) {
 	p := g.spawn(src, psexec, fmt.Sprintf(`PsExec.exe \\%s -accepteula -s cmd.exe /c "whoami & ipconfig"`, strings.Split(dst.name, ".")[0]), cmd, admin, at)
 	g.connect(src, p, at+second, dst.name, dst.ip, 445, "ConnectionSuccess")
 	g.row("DeviceLogonEvents", at+2*second).initiating(dst, dst.services).str("ActionType", "LogonSuccess").str("LogonType", "Network").
-		str("AccountDomain", strings.ToLower(domainNB)).str("AccountName", admin.name).str("AccountSid", admin.sid).
+		str("AccountDomain", domainLow).str("AccountName", admin.name).str("AccountSid", admin.sid).
 		str("Protocol", "NTLM").boolean("IsLocalAdmin", true).str("RemoteDeviceName", src.name).str("RemoteIP", src.ip).
 		str("RemoteIPType", "Private").done()
 	g.fileEvent(dst, dst.system, at+3*second, "FileCreated", "PSEXESVC.exe", `C:\Windows\`, "", 145_568)

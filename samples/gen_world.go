@@ -16,6 +16,7 @@ import (
 const (
 	domainDNS  = "corp.contoso.com"
 	domainNB   = "CONTOSO"
+	domainLow  = "contoso" // domainNB as account domains are logged
 	mailDomain = "contoso.com"
 	domainSID  = "S-1-5-21-1004336348-1177238915-682003330"
 	tenantID   = "4a1f2b37-81c4-4a09-9c6a-5a2f8d6a0c11"

@@ -107,8 +107,12 @@ func writeSegment(path string, t *schema.Table, cols colSource, rows int, durabl
 	sw.f = nil
 	sw.w.Reset(nil)
 	sw.release()
-	if err == nil && durable {
-		err = f.Sync()
+	if err == nil {
+		if durable {
+			err = f.Sync()
+		} else {
+			startWriteback(f)
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
