@@ -94,6 +94,8 @@ func run(rows int64, jsonOut, dir string, seed uint64, reps int) error {
 		}
 		defer os.RemoveAll(d)
 		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	// The same collector settings as the spoor command (see tuneGC there).
 	if os.Getenv("GOGC") == "" {
