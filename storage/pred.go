@@ -103,9 +103,74 @@ func (p Pred) zoneExcludes(lo, hi int64) bool {
 // is not null and satisfies the predicate. The result reuses sel's memory.
 func (p Pred) filterInts(v *vector.Vector, sel []int) []int {
 	out := sel[:0]
-	for _, r := range sel {
-		if !v.IsNull(r) && p.matchInt(v.Ints[r]) {
-			out = append(out, r)
+	if len(v.Nulls) > 0 {
+		for _, r := range sel {
+			if !v.IsNull(r) && p.matchInt(v.Ints[r]) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	// No nulls: the common shapes get loops of their own, which run several
+	// times faster than a call per row (a port, a range of times).
+	ints := v.Ints
+	switch {
+	case p.Op == IntRange:
+		lo, hi := p.Lo, p.Hi
+		for _, r := range sel {
+			if x := ints[r]; x >= lo && x <= hi {
+				out = append(out, r)
+			}
+		}
+	case p.Op == IntIn && len(p.Ints) == 1:
+		want := p.Ints[0]
+		for _, r := range sel {
+			if ints[r] == want {
+				out = append(out, r)
+			}
+		}
+	default:
+		for _, r := range sel {
+			if p.matchInt(ints[r]) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// filterIntsAll is filterInts over the rows 0 to n-1 of v, appending those
+// kept to out.
+func (p Pred) filterIntsAll(v *vector.Vector, n int, out []int) []int {
+	if len(v.Nulls) > 0 {
+		for r := 0; r < n; r++ {
+			if !v.IsNull(r) && p.matchInt(v.Ints[r]) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	ints := v.Ints[:n]
+	switch {
+	case p.Op == IntRange:
+		lo, hi := p.Lo, p.Hi
+		for r, x := range ints {
+			if x >= lo && x <= hi {
+				out = append(out, r)
+			}
+		}
+	case p.Op == IntIn && len(p.Ints) == 1:
+		want := p.Ints[0]
+		for r, x := range ints {
+			if x == want {
+				out = append(out, r)
+			}
+		}
+	default:
+		for r, x := range ints {
+			if p.matchInt(x) {
+				out = append(out, r)
+			}
 		}
 	}
 	return out

@@ -541,6 +541,32 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 	if timed {
 		need[p.ti] = true
 	}
+	// Integers of a column decoded only to filter rows (not sent on) are
+	// dead once their block is done: one buffer a column, for every block.
+	sent := map[int]bool{}
+	for _, ci := range p.cols {
+		sent[ci] = true
+	}
+	var intBufs map[int]*[]int64
+	defer func() {
+		for _, b := range intBufs {
+			intsPool.Put(b)
+		}
+	}()
+	scratchInts := func(ci int) []int64 {
+		if sent[ci] || vector.Storage(p.def.Columns[ci].Type) != vector.StoreInts {
+			return nil
+		}
+		if intBufs == nil {
+			intBufs = map[int]*[]int64{}
+		}
+		b := intBufs[ci]
+		if b == nil {
+			b = intsPool.Get().(*[]int64)
+			intBufs[ci] = b
+		}
+		return *b
+	}
 	nblocks := (rows + blockRows - 1) / blockRows
 	st.Blocks = nblocks * len(need)
 	// The selection of a block is only read until the next one: one buffer.
@@ -595,17 +621,26 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 					return nullVector(p.def.Columns[ci].Type, bh-bl), nil
 				}
 				st.BlocksRead++
-				return seg.decodeBlockAs(mi, b, p.def.Columns[ci].Type, true, codeBuf())
+				return seg.decodeBlockAs(mi, b, p.def.Columns[ci].Type, decodeOpts{codesOnly: true, codes: codeBuf()})
 			}, fn); err != nil {
 				return st, err
 			}
 			continue
 		}
-		if cand == nil {
-			for i := 0; i < bh-bl; i++ {
-				sel = append(sel, i)
+		// Without candidates every row of the block is selected; the list
+		// is only made if a filter needs it (an integer filter makes its
+		// own from the block's values).
+		all := cand == nil
+		fill := func() {
+			if all {
+				sel = slices.Grow(sel, bh-bl)[:bh-bl]
+				for i := range sel {
+					sel[i] = i
+				}
+				all = false
 			}
-		} else {
+		}
+		if !all {
 			it := cand.Iterator()
 			it.AdvanceIfNeeded(uint32(bl))
 			for it.HasNext() {
@@ -617,7 +652,7 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			}
 		}
 		*buf = sel
-		if len(sel) == 0 {
+		if !all && len(sel) == 0 {
 			continue
 		}
 		decoded := make(map[int]*vector.Vector, len(need))
@@ -632,8 +667,14 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			} else {
 				var err error
 				// Strings of a dictionary column are made per batch, for
-				// the rows sent only (emit).
-				if v, err = seg.decodeBlockAs(mi, b, p.def.Columns[ci].Type, true, codeBuf()); err != nil {
+				// the rows sent only (emit); and only the rows still
+				// selected are read from here on, so only their codes
+				// need unpacking.
+				o := decodeOpts{codesOnly: true, codes: codeBuf(), ints: scratchInts(ci)}
+				if !all {
+					o.rows = sel
+				}
+				if v, err = seg.decodeBlockAs(mi, b, p.def.Columns[ci].Type, o); err != nil {
 					return nil, err
 				}
 				st.BlocksRead++
@@ -642,6 +683,7 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			return v, nil
 		}
 		if timed {
+			fill()
 			v, err := get(p.ti)
 			if err != nil {
 				return st, err
@@ -660,8 +702,13 @@ func (p *scanPlan) scanSegment(ctx context.Context, seg *segment, fn func(*vecto
 			if err != nil {
 				return st, err
 			}
-			sel = p.req.Preds[i].filterInts(v, sel)
+			if all {
+				sel, all = p.req.Preds[i].filterIntsAll(v, bh-bl, sel[:0]), false
+			} else {
+				sel = p.req.Preds[i].filterInts(v, sel)
+			}
 		}
+		fill()
 		for _, i := range verify {
 			v, err := get(p.preds[i])
 			if err != nil {
@@ -742,6 +789,10 @@ func (p *scanPlan) emitBlock(n int, get func(ci int) (*vector.Vector, error), fn
 
 // codesPool holds the buffers blocks' codes are decoded into.
 var codesPool = sync.Pool{New: func() any { b := make([]uint32, 0, blockRows); return &b }}
+
+// intsPool holds buffers for the integers of blocks decoded only to filter
+// their rows.
+var intsPool = sync.Pool{New: func() any { b := make([]int64, 0, blockRows); return &b }}
 
 // selPool holds the buffers of block selections.
 var selPool = sync.Pool{New: func() any { b := make([]int, 0, blockRows); return &b }}

@@ -267,6 +267,24 @@ func (s *segment) dictCandidates(ci int, p Pred) (*roaring.Bitmap, error) {
 			return nil, fmt.Errorf("segment %s: %w", s.path, err)
 		}
 	}
+	if idx.starts != nil {
+		// A derived index lists each code's rows: they are set in a dense
+		// bitmap, turned into a roaring one at once, several times faster
+		// than adding them one by one.
+		if idx.n > 0 && int(idx.starts[idx.n]) != s.footer.Rows {
+			return nil, fmt.Errorf("segment %s: code index: %w: %d rows of %d", s.path, codec.ErrCorrupt, idx.starts[idx.n], s.footer.Rows)
+		}
+		dense := make([]uint64, (s.footer.Rows+63)/64)
+		for _, code := range codes {
+			if code < 0 || code >= idx.n {
+				return nil, fmt.Errorf("segment %s: code index: %w: code %d of %d", s.path, codec.ErrCorrupt, code, idx.n)
+			}
+			for _, r := range idx.rows[idx.starts[code]:idx.starts[code+1]] {
+				dense[r>>6] |= 1 << (r & 63)
+			}
+		}
+		return roaring.FromDense(dense, false), nil
+	}
 	out := roaring.New()
 	for _, code := range codes {
 		bm, err := idx.get(code)
@@ -338,13 +356,23 @@ func termCandidates(x *codec.TermIndex, p Pred, dynamic bool) (*roaring.Bitmap, 
 
 // decodeBlock decodes block b of column ci into a vector of the block's rows.
 func (s *segment) decodeBlock(ci, b int, typ types.Type) (*vector.Vector, error) {
-	return s.decodeBlockAs(ci, b, typ, false, nil)
+	return s.decodeBlockAs(ci, b, typ, decodeOpts{})
 }
 
-// decodeBlockAs is decodeBlock; a dictionary column's vector has its Codes
-// (decoded into buf's memory when buf has room) and Dict, and with codesOnly
-// no Strs.
-func (s *segment) decodeBlockAs(ci, b int, typ types.Type, codesOnly bool, buf []uint32) (*vector.Vector, error) {
+// decodeOpts says how decodeBlockAs decodes a block.
+type decodeOpts struct {
+	// codesOnly leaves a dictionary column as Codes and Dict, without Strs.
+	codesOnly bool
+	// rows, when set (ascending), are the only rows that will be read: a
+	// dictionary column's other codes may be left zero.
+	rows []int
+	// codes and ints are memory to decode into, used when large enough.
+	codes []uint32
+	ints  []int64
+}
+
+// decodeBlockAs is decodeBlock as o says.
+func (s *segment) decodeBlockAs(ci, b int, typ types.Type, o decodeOpts) (*vector.Vector, error) {
 	c := &s.footer.Columns[ci]
 	bm := &c.Blocks[b]
 	what := fmt.Sprintf("column %s block %d", c.Name, b)
@@ -360,7 +388,11 @@ func (s *segment) decodeBlockAs(ci, b int, typ types.Type, codesOnly bool, buf [
 	fail := func(err error) error { return fmt.Errorf("segment %s: %s: %w", s.path, what, err) }
 	switch c.Enc {
 	case encInts:
-		if v.Ints, err = codec.DecodeInts(data, make([]int64, 0, bm.Rows)); err != nil {
+		ibuf := o.ints
+		if cap(ibuf) < bm.Rows {
+			ibuf = make([]int64, 0, bm.Rows)
+		}
+		if v.Ints, err = codec.DecodeInts(data, ibuf[:0]); err != nil {
 			return nil, fail(err)
 		}
 		if len(v.Ints) != bm.Rows {
@@ -385,24 +417,23 @@ func (s *segment) decodeBlockAs(ci, b int, typ types.Type, codesOnly bool, buf [
 		if err != nil {
 			return nil, err
 		}
+		buf := o.codes
 		if cap(buf) < bm.Rows {
 			buf = make([]uint32, 0, bm.Rows)
 		}
-		codes, err := codec.DecodeCodes(data, buf[:0])
+		rows := o.rows
+		if rows != nil && !o.codesOnly {
+			rows = nil // every string is made below
+		}
+		codes, err := codec.DecodeCodesAt(data, buf[:0], uint32(len(dict.Values)), rows)
 		if err != nil {
 			return nil, fail(err)
 		}
 		if len(codes) != bm.Rows {
 			return nil, fail(codec.ErrCorrupt)
 		}
-		n := uint32(len(dict.Values))
-		for _, code := range codes {
-			if code >= n {
-				return nil, fail(fmt.Errorf("%w: code %d outside a dictionary of %d", codec.ErrCorrupt, code, n))
-			}
-		}
 		v.Codes, v.Dict = codes, dict
-		if !codesOnly {
+		if !o.codesOnly {
 			v.Materialize()
 		}
 	case encDynamic:

@@ -1,6 +1,10 @@
 package codec
 
-import "slices"
+import (
+	"fmt"
+	"math"
+	"slices"
+)
 
 // AppendCodes appends dictionary codes bit-packed at the width of the largest
 // code: a count as a uvarint, a width byte, then the packed codes. A column of
@@ -29,6 +33,22 @@ func AppendCodes(dst []byte, codes []uint32) []byte {
 // DecodeCodes decodes a block written by AppendCodes, appends the codes to dst
 // and returns it.
 func DecodeCodes(src []byte, dst []uint32) ([]uint32, error) {
+	return DecodeCodesBelow(src, dst, math.MaxUint32)
+}
+
+// DecodeCodesBelow is DecodeCodes for a dictionary of limit values: a code
+// of limit or more is corrupt (checked as the codes are unpacked, not in a
+// second pass). A limit of math.MaxUint32 checks nothing.
+func DecodeCodesBelow(src []byte, dst []uint32, limit uint32) ([]uint32, error) {
+	return DecodeCodesAt(src, dst, limit, nil)
+}
+
+// DecodeCodesAt is DecodeCodesBelow for a few rows of the block: rows, in
+// ascending order, are the positions wanted, and only the stretches of
+// chunkLen codes that hold them are unpacked (and checked); the other codes
+// are zero. Reaching a few selected rows of a 64K-row block costs a few
+// chunks instead of the whole block. Nil rows decode every code.
+func DecodeCodesAt(src []byte, dst []uint32, limit uint32, rows []int) ([]uint32, error) {
 	r := reader{src}
 	n64, ok := r.uvarint()
 	if !ok {
@@ -41,13 +61,46 @@ func DecodeCodes(src []byte, dst []uint32) ([]uint32, error) {
 	n := int(n64)
 	dst = slices.Grow(dst, n)
 	out := dst[len(dst) : len(dst)+n]
+	// over gets its low bit set by a code of limit or more (last-x wraps
+	// around): no branch per code. Without a limit, last is out of reach.
 	var tmp [chunkLen]uint64
-	for c := 0; c*chunkLen < n; c++ {
+	var over uint64
+	last := uint64(limit) - 1
+	if limit == math.MaxUint32 {
+		last = 1 << 62
+	}
+	chunk := func(c int) {
 		o := out[c*chunkLen : min((c+1)*chunkLen, n)]
 		unpackChunk(&tmp, packed, c, w)
-		for j := range o {
-			o[j] = uint32(tmp[j])
+		t := tmp[:len(o)]
+		for j, x := range t {
+			o[j] = uint32(x)
+			over |= (last - x) >> 63
 		}
+	}
+	if rows == nil {
+		for c := 0; c*chunkLen < n; c++ {
+			chunk(c)
+		}
+	} else {
+		// Only the chunks that hold a wanted row; the others are zero.
+		next := 0 // the first chunk not yet decoded or cleared
+		for _, r := range rows {
+			if r < 0 || r >= n {
+				return dst, fmt.Errorf("codec: row %d of a block of %d", r, n)
+			}
+			c := r / chunkLen
+			if c < next {
+				continue
+			}
+			clear(out[next*chunkLen : c*chunkLen])
+			chunk(c)
+			next = c + 1
+		}
+		clear(out[min(next*chunkLen, n):])
+	}
+	if over != 0 {
+		return dst, corruptf("codes: a code outside a dictionary of %d", limit)
 	}
 	return dst[:len(dst)+n], nil
 }
