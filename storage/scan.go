@@ -831,7 +831,10 @@ func (p *scanPlan) rowRange(seg *segment) (int, int, int, error) {
 			if bm.HasZone && !pred(bm.MaxI) {
 				continue
 			}
-			v, err := seg.decodeBlock(mi, b, types.Datetime)
+			// The times are only searched here: pooled memory.
+			ib := intsPool.Get().(*[]int64)
+			defer intsPool.Put(ib)
+			v, err := seg.decodeBlockAs(mi, b, types.Datetime, decodeOpts{ints: *ib})
 			if err != nil {
 				return 0, err
 			}

@@ -94,3 +94,20 @@ func unpackWide(out *[chunkLen]uint64, src []byte, w uint) {
 		bit += w
 	}
 }
+
+// unpackAt returns value r of a run packed at width w (at most 57, so that
+// a value and its offset within a byte fit one 64-bit read), whose length
+// the caller has checked.
+func unpackAt(src []byte, r int, w uint) uint64 {
+	bit := uint64(r) * uint64(w)
+	at := int(bit >> 3)
+	var x uint64
+	if at+8 <= len(src) {
+		x = binary.LittleEndian.Uint64(src[at:])
+	} else {
+		var b [8]byte
+		copy(b[:], src[at:])
+		x = binary.LittleEndian.Uint64(b[:])
+	}
+	return x >> (bit & 7) & (1<<w - 1)
+}

@@ -43,11 +43,13 @@ func DecodeCodesBelow(src []byte, dst []uint32, limit uint32) ([]uint32, error) 
 	return DecodeCodesAt(src, dst, limit, nil)
 }
 
-// DecodeCodesAt is DecodeCodesBelow for a few rows of the block: rows, in
-// ascending order, are the positions wanted, and only the stretches of
-// chunkLen codes that hold them are unpacked (and checked); the other codes
-// are zero. Reaching a few selected rows of a 64K-row block costs a few
-// chunks instead of the whole block. Nil rows decode every code.
+// DecodeCodesAt is DecodeCodesBelow for some rows of the block: rows, in
+// ascending order (at least from chunk to chunk of chunkLen codes), are the
+// positions wanted. Only their codes are unpacked and checked: a chunk with
+// sparseRows of them or more is unpacked whole, the others' codes one by
+// one. Other codes are zero, or theirs. Reaching a few selected rows of a
+// 64K-row block costs a few reads instead of the whole block. Nil rows
+// decode every code.
 func DecodeCodesAt(src []byte, dst []uint32, limit uint32, rows []int) ([]uint32, error) {
 	r := reader{src}
 	n64, ok := r.uvarint()
@@ -83,19 +85,32 @@ func DecodeCodesAt(src []byte, dst []uint32, limit uint32, rows []int) ([]uint32
 			chunk(c)
 		}
 	} else {
-		// Only the chunks that hold a wanted row; the others are zero.
+		// Only the chunks that hold a wanted row: unpacked whole when they
+		// hold many, else their wanted codes one by one. The other codes
+		// are zero.
 		next := 0 // the first chunk not yet decoded or cleared
-		for _, r := range rows {
-			if r < 0 || r >= n {
-				return dst, fmt.Errorf("codec: row %d of a block of %d", r, n)
+		for i := 0; i < len(rows); {
+			r := rows[i]
+			if r < 0 || r >= n || r/chunkLen < next {
+				return dst, fmt.Errorf("codec: row %d of a block of %d, out of order or range", r, n)
 			}
 			c := r / chunkLen
-			if c < next {
-				continue
+			j := i + 1
+			for j < len(rows) && rows[j] >= c*chunkLen && rows[j] < min((c+1)*chunkLen, n) {
+				j++
 			}
 			clear(out[next*chunkLen : c*chunkLen])
-			chunk(c)
-			next = c + 1
+			if j-i >= sparseRows {
+				chunk(c)
+			} else {
+				clear(out[c*chunkLen : min((c+1)*chunkLen, n)])
+				for _, r := range rows[i:j] {
+					x := unpackAt(packed, r, w)
+					out[r] = uint32(x)
+					over |= (last - x) >> 63
+				}
+			}
+			next, i = c+1, j
 		}
 		clear(out[min(next*chunkLen, n):])
 	}
@@ -104,3 +119,7 @@ func DecodeCodesAt(src []byte, dst []uint32, limit uint32, rows []int) ([]uint32
 	}
 	return dst[:len(dst)+n], nil
 }
+
+// sparseRows is the fewest wanted rows of a chunk for which DecodeCodesAt
+// unpacks the whole chunk rather than each row's code alone.
+const sparseRows = 24

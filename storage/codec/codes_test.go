@@ -37,14 +37,21 @@ func TestDecodeCodesBelow(t *testing.T) {
 }
 
 // TestDecodeCodesAt checks that decoding some rows gives their codes as a
-// whole decode does, and zero for the rows of chunks left alone.
+// whole decode does, by chunk or one by one, and leaves no other row with
+// what the buffer held before (a row not asked for is zero or its code).
 func TestDecodeCodesAt(t *testing.T) {
 	codes := make([]uint32, 3000)
 	for i := range codes {
-		codes[i] = uint32(i%97) + 1 // no zero: a left-alone row shows
+		codes[i] = uint32(i%97) + 1 // no zero: a row left alone shows
 	}
+	dense := make([]int, 0, 40)
+	for r := 520; r < 560; r++ { // 40 rows of one chunk: unpacked whole
+		dense = append(dense, r)
+	}
+	dense = append(dense, 2999)
+	cases := [][]int{{}, {0}, {5, 6, 700}, {255, 256}, {2999}, {1, 1000, 1001, 2048, 2999}, dense}
 	block := AppendCodes(nil, codes)
-	for _, rows := range [][]int{{}, {0}, {5, 6, 700}, {255, 256}, {2999}, {1, 1000, 1001, 2048, 2999}} {
+	for _, rows := range cases {
 		dirty := make([]uint32, 0, len(codes))
 		for range codes {
 			dirty = append(dirty, 12345) // a reused buffer's old contents
@@ -55,22 +62,18 @@ func TestDecodeCodesAt(t *testing.T) {
 		}
 		wanted := map[int]bool{}
 		for _, r := range rows {
-			for c := r / chunkLen * chunkLen; c < min(len(codes), (r/chunkLen+1)*chunkLen); c++ {
-				wanted[c] = true
-			}
+			wanted[r] = true
 		}
 		for i, c := range got {
-			want := uint32(0)
-			if wanted[i] {
-				want = codes[i]
-			}
-			if c != want {
-				t.Fatalf("rows %v: code %d is %d, want %d", rows, i, c, want)
+			if wanted[i] && c != codes[i] || !wanted[i] && c != 0 && c != codes[i] {
+				t.Fatalf("rows %v: code %d is %d, want %d", rows, i, c, codes[i])
 			}
 		}
 	}
-	if _, err := DecodeCodesAt(block, nil, 98, []int{3000}); err == nil {
-		t.Error("a row past the block: no error")
+	for _, rows := range [][]int{{3000}, {-1}, {300, 5}, {2999, 3000}} {
+		if _, err := DecodeCodesAt(block, nil, 98, rows); err == nil {
+			t.Errorf("rows %v: no error", rows)
+		}
 	}
 	bad := append([]uint32(nil), codes...)
 	bad[2600] = 200
@@ -78,7 +81,31 @@ func TestDecodeCodesAt(t *testing.T) {
 	if _, err := DecodeCodesAt(badBlock, nil, 98, []int{10}); err != nil {
 		t.Errorf("a bad code in a chunk not read: %v", err)
 	}
-	if _, err := DecodeCodesAt(badBlock, nil, 98, []int{10, 2650}); err == nil {
-		t.Error("a bad code in a chunk read: no error")
+	for _, rows := range [][]int{{10, 2600}, dense[:len(dense)-1], append(append([]int(nil), dense[:30]...), 2600)} {
+		if _, err := DecodeCodesAt(badBlock, nil, 98, append(rows, 2600)); err == nil {
+			t.Errorf("rows %v and 2600: a bad code read, no error", len(rows))
+		}
+	}
+}
+
+// TestUnpackAt checks reading single values against unpacking chunks, at
+// every width a code can have.
+func TestUnpackAt(t *testing.T) {
+	for w := uint(0); w <= 32; w++ {
+		vals := make([]uint64, 700)
+		for i := range vals {
+			if w > 0 {
+				vals[i] = uint64(i*2654435761) & (1<<w - 1)
+			}
+		}
+		var packed []byte
+		for c := 0; c*chunkLen < len(vals); c++ {
+			packed = pack(packed, vals[c*chunkLen:min((c+1)*chunkLen, len(vals))], w)
+		}
+		for i, v := range vals {
+			if got := unpackAt(packed, i, w); got != v {
+				t.Fatalf("width %d, value %d: %d, want %d", w, i, got, v)
+			}
+		}
 	}
 }
