@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -380,10 +381,10 @@ func TestCorruptSegment(t *testing.T) {
 		s := openTest(t, dir, Options{})
 		want := bruteForce(rows, 5_000, ScanRequest{})
 		req := ScanRequest{Table: "Events", Columns: nil}
-		var got int
-		_, err := s.Scan(context.Background(), req, func(b *vector.Batch) error { got += b.Len; return nil })
-		if err == nil && got != len(want) {
-			t.Fatalf("flip at %d: scan returned %d rows without an error, want %d", pos, got, len(want))
+		var got atomic.Int64 // fn is called from several goroutines
+		_, err := s.Scan(context.Background(), req, func(b *vector.Batch) error { got.Add(int64(b.Len)); return nil })
+		if err == nil && int(got.Load()) != len(want) {
+			t.Fatalf("flip at %d: scan returned %d rows without an error, want %d", pos, got.Load(), len(want))
 		}
 		if err != nil && !strings.Contains(err.Error(), filepath.Base(target)) {
 			t.Fatalf("flip at %d: error does not name the segment: %v", pos, err)
