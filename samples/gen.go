@@ -254,11 +254,16 @@ func (g *gen) row(name string, ts int64) row {
 }
 
 func (r row) col(name string) (*vector.Vector, bool) {
+	return r.colAt(r.pos(name))
+}
+
+// pos is the position of a column of the row's table.
+func (r row) pos(name string) int {
 	i, ok := r.t.index(name)
 	if !ok {
 		panic(fmt.Sprintf("BUG: table %s has no column %s", r.t.name, name))
 	}
-	return r.colAt(i)
+	return i
 }
 
 // colAt is the column at position i, unless the row has set it already.
@@ -294,22 +299,9 @@ func (r row) valueAt(i int, v int64) {
 	}
 }
 
-// has reports whether the row's table has a column.
-func (r row) has(name string) bool {
-	if r.t == nil {
-		return false
-	}
-	_, ok := r.t.index(name)
-	return ok
-}
-
 func (r row) str(name, v string) row {
 	if r.t != nil {
-		i, ok := r.t.index(name)
-		if !ok {
-			panic(fmt.Sprintf("BUG: table %s has no column %s", r.t.name, name))
-		}
-		r.strAt(i, v)
+		r.strAt(r.pos(name), v)
 	}
 	return r
 }

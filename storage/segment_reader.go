@@ -267,31 +267,9 @@ func (s *segment) dictCandidates(ci int, p Pred) (*roaring.Bitmap, error) {
 			return nil, fmt.Errorf("segment %s: %w", s.path, err)
 		}
 	}
-	if idx.starts != nil {
-		// A derived index lists each code's rows: they are set in a dense
-		// bitmap, turned into a roaring one at once, several times faster
-		// than adding them one by one.
-		if idx.n > 0 && int(idx.starts[idx.n]) != s.footer.Rows {
-			return nil, fmt.Errorf("segment %s: code index: %w: %d rows of %d", s.path, codec.ErrCorrupt, idx.starts[idx.n], s.footer.Rows)
-		}
-		dense := make([]uint64, (s.footer.Rows+63)/64)
-		for _, code := range codes {
-			if code < 0 || code >= idx.n {
-				return nil, fmt.Errorf("segment %s: code index: %w: code %d of %d", s.path, codec.ErrCorrupt, code, idx.n)
-			}
-			for _, r := range idx.rows[idx.starts[code]:idx.starts[code+1]] {
-				dense[r>>6] |= 1 << (r & 63)
-			}
-		}
-		return roaring.FromDense(dense, false), nil
-	}
-	out := roaring.New()
-	for _, code := range codes {
-		bm, err := idx.get(code)
-		if err != nil {
-			return nil, fmt.Errorf("segment %s: code index: %w", s.path, err)
-		}
-		out.Or(bm)
+	out, err := idx.union(codes)
+	if err != nil {
+		return nil, fmt.Errorf("segment %s: code index: %w", s.path, err)
 	}
 	return out, nil
 }

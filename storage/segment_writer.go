@@ -504,24 +504,36 @@ func deriveBitmapList(b []byte) (*bitmapList, error) {
 	return &bitmapList{n: int(n), starts: starts, rows: rows}, nil
 }
 
-// get returns the rows of code i as a bitmap the caller owns.
-func (l *bitmapList) get(i int) (*roaring.Bitmap, error) {
-	if i < 0 || i >= l.n {
-		return nil, fmt.Errorf("bitmap list: %w: index %d of %d", codec.ErrCorrupt, i, l.n)
+// union returns the rows of the given codes as one bitmap the caller owns.
+// A derived list sets them in a dense bitmap turned into a roaring one at
+// once, several times faster than adding its rows one by one.
+func (l *bitmapList) union(codes []int) (*roaring.Bitmap, error) {
+	for _, i := range codes {
+		if i < 0 || i >= l.n {
+			return nil, fmt.Errorf("bitmap list: %w: index %d of %d", codec.ErrCorrupt, i, l.n)
+		}
 	}
 	if l.starts != nil {
+		dense := make([]uint64, (len(l.rows)+63)/64)
+		for _, i := range codes {
+			for _, r := range l.rows[l.starts[i]:l.starts[i+1]] {
+				dense[r>>6] |= 1 << (r & 63)
+			}
+		}
+		return roaring.FromDense(dense, false), nil
+	}
+	out := roaring.New()
+	for _, i := range codes {
+		lo := int(binary.LittleEndian.Uint32(l.offs[4*i:]))
+		hi := int(binary.LittleEndian.Uint32(l.offs[4*i+4:]))
+		if lo > hi || hi > len(l.data) {
+			return nil, fmt.Errorf("bitmap list: %w: bad offsets", codec.ErrCorrupt)
+		}
 		bm := roaring.New()
-		bm.AddMany(l.rows[l.starts[i]:l.starts[i+1]])
-		return bm, nil
+		if _, err := bm.FromUnsafeBytes(l.data[lo:hi]); err != nil {
+			return nil, fmt.Errorf("bitmap list: %w: %v", codec.ErrCorrupt, err)
+		}
+		out.Or(bm)
 	}
-	lo := int(binary.LittleEndian.Uint32(l.offs[4*i:]))
-	hi := int(binary.LittleEndian.Uint32(l.offs[4*i+4:]))
-	if lo > hi || hi > len(l.data) {
-		return nil, fmt.Errorf("bitmap list: %w: bad offsets", codec.ErrCorrupt)
-	}
-	bm := roaring.New()
-	if _, err := bm.FromUnsafeBytes(l.data[lo:hi]); err != nil {
-		return nil, fmt.Errorf("bitmap list: %w: %v", codec.ErrCorrupt, err)
-	}
-	return bm, nil
+	return out, nil
 }

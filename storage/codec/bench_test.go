@@ -111,7 +111,7 @@ func BenchmarkDecodeCodes(b *testing.B) {
 			b.SetBytes(4 * int64(len(codes)))
 			for b.Loop() {
 				var err error
-				if dst, err = DecodeCodesBelow(block, dst[:0], uint32(card)); err != nil {
+				if dst, err = DecodeCodesAt(block, dst[:0], uint32(card), nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -33,23 +33,17 @@ func AppendCodes(dst []byte, codes []uint32) []byte {
 // DecodeCodes decodes a block written by AppendCodes, appends the codes to dst
 // and returns it.
 func DecodeCodes(src []byte, dst []uint32) ([]uint32, error) {
-	return DecodeCodesBelow(src, dst, math.MaxUint32)
+	return DecodeCodesAt(src, dst, math.MaxUint32, nil)
 }
 
-// DecodeCodesBelow is DecodeCodes for a dictionary of limit values: a code
-// of limit or more is corrupt (checked as the codes are unpacked, not in a
-// second pass). A limit of math.MaxUint32 checks nothing.
-func DecodeCodesBelow(src []byte, dst []uint32, limit uint32) ([]uint32, error) {
-	return DecodeCodesAt(src, dst, limit, nil)
-}
-
-// DecodeCodesAt is DecodeCodesBelow for some rows of the block: rows, in
-// ascending order (at least from chunk to chunk of chunkLen codes), are the
-// positions wanted. Only their codes are unpacked and checked: a chunk with
-// sparseRows of them or more is unpacked whole, the others' codes one by
-// one. Other codes are zero, or theirs. Reaching a few selected rows of a
-// 64K-row block costs a few reads instead of the whole block. Nil rows
-// decode every code.
+// DecodeCodesAt is DecodeCodes for a dictionary of limit values, and for
+// some rows of the block. A code of limit or more is corrupt (checked as the
+// codes are unpacked, not in a second pass); math.MaxUint32 checks nothing.
+// Rows, when not nil, are the positions wanted, in ascending order (at least
+// from chunk to chunk of chunkLen codes): only their codes are unpacked and
+// checked, a chunk with sparseRows of them or more whole, the others' codes
+// one by one. Other codes are zero, or theirs. Reaching a few selected rows
+// of a 64K-row block costs a few reads instead of the whole block.
 func DecodeCodesAt(src []byte, dst []uint32, limit uint32, rows []int) ([]uint32, error) {
 	r := reader{src}
 	n64, ok := r.uvarint()

@@ -2,9 +2,9 @@ package codec
 
 import "testing"
 
-// TestDecodeCodesBelow checks that a code at or past the dictionary's size is
+// TestDecodeCodesLimit checks that a code at or past the dictionary's size is
 // refused, wherever it falls, and that codes below it decode.
-func TestDecodeCodesBelow(t *testing.T) {
+func TestDecodeCodesLimit(t *testing.T) {
 	codes := make([]uint32, 1000)
 	for i := range codes {
 		codes[i] = uint32(i % 7)
@@ -13,10 +13,10 @@ func TestDecodeCodesBelow(t *testing.T) {
 		bad := append([]uint32(nil), codes...)
 		bad[at] = 9
 		block := AppendCodes(nil, bad)
-		if _, err := DecodeCodesBelow(block, nil, 10); err != nil {
+		if _, err := DecodeCodesAt(block, nil, 10, nil); err != nil {
 			t.Errorf("code 9 at %d, limit 10: %v", at, err)
 		}
-		if _, err := DecodeCodesBelow(block, nil, 9); err == nil {
+		if _, err := DecodeCodesAt(block, nil, 9, nil); err == nil {
 			t.Errorf("code 9 at %d, limit 9: no error", at)
 		}
 		got, err := DecodeCodes(block, nil)
@@ -24,10 +24,10 @@ func TestDecodeCodesBelow(t *testing.T) {
 			t.Errorf("code 9 at %d, no limit: %v", at, err)
 		}
 	}
-	if _, err := DecodeCodesBelow(AppendCodes(nil, []uint32{0}), nil, 0); err == nil {
+	if _, err := DecodeCodesAt(AppendCodes(nil, []uint32{0}), nil, 0, nil); err == nil {
 		t.Error("a code for an empty dictionary: no error")
 	}
-	if got, err := DecodeCodesBelow(AppendCodes(nil, nil), nil, 0); err != nil || len(got) != 0 {
+	if got, err := DecodeCodesAt(AppendCodes(nil, nil), nil, 0, nil); err != nil || len(got) != 0 {
 		t.Errorf("no codes, empty dictionary: %v, %d codes", err, len(got))
 	}
 	wide := AppendCodes(nil, []uint32{1<<32 - 1, 3})
